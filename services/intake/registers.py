@@ -1,0 +1,105 @@
+"""Sổ đăng ký văn bản đến / đi (Nghị định 30/2020, Phụ lục IV), as rows, CSV and XLSX."""
+import csv
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from sqlalchemy import select
+
+from services.intake.models import Document
+
+INCOMING_HEADINGS = ("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng",
+                     "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển",
+                     "Ký nhận", "Ghi chú")
+OUTGOING_HEADINGS = ("Số, ký hiệu văn bản", "Ngày tháng văn bản",
+                     "Tên loại và trích yếu nội dung văn bản", "Người ký", "Nơi nhận văn bản",
+                     "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận",
+                     "Ghi chú")
+TITLES = {"in": "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "out": "SỔ ĐĂNG KÝ VĂN BẢN ĐI"}
+
+
+def _date(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _symbol(document):
+    if document.code_number and document.code_notation:
+        return f"{document.code_number}/{document.code_notation}"
+    return document.code_number or document.code_notation or ""
+
+
+def _type_and_subject(document):
+    return " ".join(part for part in (document.type_name, document.subject) if part)
+
+
+def _note(document):
+    notes = []
+    if document.status == "recalled":
+        notes.append("Đã thu hồi")
+    if document.priority:
+        notes.append(document.priority.capitalize())
+    if document.secrecy:
+        notes.append(document.secrecy.capitalize())
+    return "; ".join(notes)
+
+
+def rows(session, office, clearance, year, direction):
+    if direction == "in":
+        query = (select(Document).where(Document.office == office, Document.direction == "in",
+                                        Document.arrival_year == year)
+                 .order_by(Document.arrival_number))
+    else:
+        query = (select(Document).where(Document.office == office, Document.direction == "out")
+                 .order_by(Document.issued_date, Document.id))
+    result = []
+    for document in session.execute(query).scalars():
+        if direction == "out" and (not document.issued_date or document.issued_date.year != year):
+            continue
+        hidden = document.secrecy_level > clearance
+        subject = "(văn bản mật)" if hidden else _type_and_subject(document)
+        if direction == "in":
+            result.append((_date(document.arrival_date), document.arrival_number,
+                           document.organ_name or "", _symbol(document),
+                           _date(document.issued_date), subject, "", "", "", _note(document)))
+        else:
+            places = "; ".join(json.loads(document.to_places or "[]"))
+            result.append((_symbol(document), _date(document.issued_date), subject,
+                           document.signer_full_name or "", "" if hidden else places, "", "", "",
+                           "", _note(document)))
+    return result
+
+
+def headings(direction):
+    return INCOMING_HEADINGS if direction == "in" else OUTGOING_HEADINGS
+
+
+def to_csv(direction, table):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headings(direction))
+    writer.writerows(table)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+
+
+def to_xlsx(direction, table, year, office_name):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{'Den' if direction == 'in' else 'Di'} {year}"
+    sheet.append([office_name])
+    sheet.append([f"{TITLES[direction]} NĂM {year}"])
+    sheet["A2"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append(list(headings(direction)))
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    for row in table:
+        sheet.append(list(row))
+    widths = (12, 10, 30, 18, 12, 60, 24, 12, 10, 16) if direction == "in" else \
+        (18, 12, 60, 24, 40, 24, 10, 12, 10, 16)
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,196 @@
+"""Registering documents: merge what was read with what the clerk confirmed, number, store,
+warn on duplicates, announce (Nghị định 30/2020 Điều 15, 22)."""
+import base64
+import hashlib
+import json
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+
+from services.intake import search
+from services.intake.models import Attachment, Document
+from services.intake.numbering import arrival_sequence, next_number
+from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.timeutil import today_local
+
+SECRECY_LEVELS = {None: 0, "mật": 1, "tối mật": 2, "tuyệt mật": 3}
+REGISTRATION_FIELDS = (
+    "code_number", "code_notation", "organ_name", "type_name", "doc_type", "subject",
+    "issued_date", "place", "priority", "secrecy", "signer_competence", "signer_position",
+    "signer_full_name", "to_places", "kinh_gui", "due_date")
+LIST_FIELDS = ("to_places", "kinh_gui")
+DATE_FIELDS = ("issued_date", "due_date")
+DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def _blank(value):
+    return value is None or value == "" or value == []
+
+
+def as_date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def merge_fields(given, parsed):
+    """(confirmed fields, corrections): the clerk's value wins where given, else what was read."""
+    confirmed, corrections = {}, {}
+    parsed = parsed or {}
+    for field in REGISTRATION_FIELDS:
+        read = parsed.get("recipients" if field == "to_places" else field)
+        if field in DATE_FIELDS:
+            read = as_date(read) if read else None
+        value = given.get(field)
+        if _blank(value):
+            value = read
+        elif not _blank(read) and read != value:
+            corrections[field] = {"parsed": read, "confirmed": value}
+        confirmed[field] = value
+    return confirmed, corrections
+
+
+def fit_to_columns(fields, warnings):
+    """Channel-read values longer than their column are cut, with a warning, not refused."""
+    for field, value in fields.items():
+        column = Document.__table__.columns.get(field)
+        length = getattr(column.type, "length", None) if column is not None else None
+        if isinstance(value, str) and length and len(value) > length:
+            fields[field] = value[:length]
+            warnings.append(f"{field} was longer than {length} characters and was shortened")
+
+
+def decode_attachments(items, max_bytes):
+    decoded = []
+    for index, item in enumerate(items or ()):
+        name = item.get("file_name") or f"attachment-{index + 1}"
+        data = item.get("data")
+        if isinstance(data, str):
+            try:
+                data = base64.b64decode(data, validate=True)
+            except ValueError:
+                raise InvalidInput("an attachment is not valid base64",
+                                   {"attachments": [f"{name}: not base64"]})
+        if len(data) > max_bytes:
+            raise InvalidInput("an attachment is too large", {"attachments": [
+                f"{name}: {len(data)} bytes; the limit is {max_bytes} bytes"]})
+        decoded.append({"file_name": name[:255], "content_type": item.get("content_type"),
+                        "data": data, "size": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest()})
+    return decoded
+
+
+def find_duplicates(session, office, direction, fields, checksums, external_id=None):
+    """Earlier documents that look like this one: same file, or same số + ký hiệu + organ + date."""
+    found = {}
+    if external_id:
+        rows = session.execute(select(Document.id).where(
+            Document.office == office, Document.direction == direction,
+            Document.external_id == external_id)).scalars()
+        for document_id in rows:
+            found.setdefault(document_id, f"same message as document {document_id} ({external_id})")
+    if checksums:
+        rows = session.execute(
+            select(Attachment.document_id, Attachment.file_name)
+            .join(Document).where(Document.office == office, Document.direction == direction,
+                                  Attachment.sha256.in_(checksums))).all()
+        for document_id, file_name in rows:
+            found.setdefault(document_id, f"same file as document {document_id} ({file_name})")
+    key = [fields.get(f) for f in ("code_number", "code_notation", "organ_name", "issued_date")]
+    if all(not _blank(value) for value in key):
+        rows = session.execute(select(Document.id).where(
+            Document.office == office, Document.direction == direction,
+            Document.code_number == key[0], Document.code_notation == key[1],
+            Document.organ_name == key[2], Document.issued_date == key[3])).scalars()
+        for document_id in rows:
+            found.setdefault(document_id, f"same number, notation, organ and date as document "
+                                          f"{document_id}")
+    return found
+
+
+def event_data(document):
+    """`document_received` data; a classified document's subject does not travel on the bus."""
+    classified = document.secrecy_level > 0
+    parsed = json.loads(document.parsed or "{}")
+    return {
+        "document_id": document.id, "arrival_number": document.arrival_number,
+        "arrival_date": document.arrival_date, "channel": document.channel,
+        "code_number": document.code_number, "code_notation": document.code_notation,
+        "organ_name": document.organ_name, "type_name": document.type_name,
+        "doc_type": document.doc_type, "issued_date": document.issued_date,
+        "due_date": document.due_date, "priority": document.priority,
+        "secrecy": document.secrecy,
+        "subject": None if classified else document.subject,
+        "directives": [] if classified else parsed.get("directives", []),
+    }
+
+
+def register(work, principal, *, channel, fields, parsed=None, attachments=(), text=None,
+             direction="in", arrival_date=None, external_id=None, warnings=(),
+             max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES, status="registered"):
+    """Register one document in the caller's office and record its event; the caller commits.
+
+    Returns (document, duplicates) where duplicates maps earlier document ids to the reason.
+    """
+    session = work.session
+    confirmed, corrections = merge_fields(fields, parsed)
+    if _blank(confirmed["subject"]):
+        raise InvalidInput("the document has no subject (trích yếu)", {
+            "subject": ["required: give it, or a text it can be read from"]})
+    all_warnings = list(warnings) + list((parsed or {}).get("warnings", []))
+    fit_to_columns(confirmed, all_warnings)
+    if confirmed["secrecy"] not in SECRECY_LEVELS:
+        raise InvalidInput("unknown secrecy mark", {"secrecy": [str(confirmed["secrecy"])]})
+    files = decode_attachments(attachments, max_attachment_bytes)
+    duplicates = find_duplicates(session, principal.office, direction, confirmed,
+                                 [f["sha256"] for f in files], external_id)
+    all_warnings += [f"possible duplicate: {reason}" for reason in duplicates.values()]
+    document = Document(
+        office=principal.office, direction=direction, channel=channel, status=status,
+        **{f: confirmed[f] for f in REGISTRATION_FIELDS if f not in LIST_FIELDS},
+        to_places=json.dumps(confirmed["to_places"] or [], ensure_ascii=False),
+        kinh_gui=json.dumps(confirmed["kinh_gui"] or [], ensure_ascii=False),
+        secrecy_level=SECRECY_LEVELS[confirmed["secrecy"]], content=text,
+        parsed=json.dumps(parsed, ensure_ascii=False, default=str) if parsed else None,
+        corrections=json.dumps(corrections, ensure_ascii=False, default=str),
+        warnings=json.dumps(all_warnings, ensure_ascii=False),
+        history=json.dumps([_history_entry(principal, "registered")], ensure_ascii=False),
+        duplicate_of=min(duplicates) if duplicates else None, external_id=external_id,
+        created_at=datetime.now(timezone.utc), created_by=principal.sub)
+    document.attachments = [Attachment(office=principal.office, **file) for file in files]
+    document.search_text = search.search_text(document)
+    session.add(document)
+    session.flush()
+    if direction == "in":
+        # the number is taken last: the counter's row lock is held only until the commit
+        arrival_date = arrival_date or today_local()
+        document.arrival_date = arrival_date
+        document.arrival_year = arrival_date.year
+        document.arrival_number = next_number(session, principal.office,
+                                              arrival_sequence(arrival_date.year))
+        session.flush()
+    if direction == "in":
+        work.record_event("document_received", event_data(document), office=principal.office,
+                          actor=principal.as_actor())
+    return document, duplicates
+
+
+def _history_entry(principal, action, **details):
+    return {"at": datetime.now(timezone.utc).isoformat(), "by": principal.sub, "action": action,
+            **details}
+
+
+def append_history(document, principal, action, **details):
+    history = json.loads(document.history or "[]")
+    history.append(_history_entry(principal, action, **details))
+    document.history = json.dumps(history, ensure_ascii=False, default=str)
+
+
+def get(session, principal, document_id):
+    document = session.get(Document, document_id)
+    if document is None or document.office != principal.office:
+        raise NotFound("no such document in your office", {"document_id": [str(document_id)]})
+    if document.secrecy_level > principal.clearance:
+        raise Forbidden("this document is classified above your clearance",
+                        {"document_id": [str(document_id)]})
+    return document

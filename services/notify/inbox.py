@@ -1,0 +1,40 @@
+"""The inbox channel: notices stored for people, read and unread."""
+from datetime import datetime, timezone
+
+from sqlalchemy import func, or_, select
+
+from services.notify.models import Notification
+
+def deliver(session, office, recipient, dedup_key, category, title, body, urgent=False):
+    """Store one notice; None when this recipient already has it (same dedup key)."""
+    existing = session.execute(select(Notification.id).where(
+        Notification.office == office, Notification.recipient == recipient,
+        Notification.dedup_key == dedup_key)).scalar_one_or_none()
+    if existing is not None:
+        return None
+    notice = Notification(office=office, recipient=recipient, dedup_key=dedup_key,
+                          category=category, title=title, body=body, urgent=urgent,
+                          created_at=datetime.now(timezone.utc))
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def addressed_to(principal):
+    return [principal.sub] + [f"role:{role}" for role in sorted(principal.roles)]
+
+
+def list_for(session, principal, unread_only=False, limit=50):
+    query = select(Notification).where(Notification.office == principal.office,
+                                       Notification.recipient.in_(addressed_to(principal)))
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    query = query.order_by(Notification.urgent.desc(), Notification.id.desc()).limit(limit)
+    return session.execute(query).scalars().all()
+
+
+def unread_count(session, principal):
+    return session.execute(select(func.count()).where(
+        Notification.office == principal.office,
+        Notification.recipient.in_(addressed_to(principal)),
+        or_(Notification.read_at.is_(None)))).scalar_one()
