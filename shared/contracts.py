@@ -97,18 +97,119 @@ class DirectionRequestedData(Schema):
     recipient_role = fields.String(required=True)
 
 
-class TaskCompletedData(Schema):
+class StaffChangedData(Schema):
+    """A staff member's record as tasks keeps it; other services keep copies from this."""
+    class Meta:
+        unknown = EXCLUDE
+
+    staff_id = fields.String(required=True)
+    full_name = fields.String(required=True)
+    unit_code = fields.String(allow_none=True, load_default=None)
+    unit_name = fields.String(allow_none=True, load_default=None)
+    parent_unit_code = fields.String(allow_none=True, load_default=None)
+    position = fields.String(allow_none=True, load_default=None)
+    is_leader = fields.Boolean(load_default=False)      # lãnh đạo (office or unit head)
+    is_unit_head = fields.Boolean(load_default=False)
+    task_group = fields.String(allow_none=True, load_default=None)   # nhóm có nhiệm vụ tương đồng
+    roles = fields.List(fields.String(), load_default=list)
+    email = fields.String(allow_none=True, load_default=None)
+    active = fields.Boolean(load_default=True)
+    previous_unit_code = fields.String(allow_none=True, load_default=None)
+    changed_on = fields.Date(allow_none=True, load_default=None)
+
+
+class TaskData(Schema):
+    """What every task event carries: enough for notify to address and evaluation to score."""
     class Meta:
         unknown = EXCLUDE
 
     task_id = fields.Integer(required=True)
-    assignee = fields.String(required=True)
+    title = fields.String(required=True)
+    assignee = fields.String(allow_none=True, load_default=None)     # staff id of the owner
+    assigner = fields.String(allow_none=True, load_default=None)
+    unit_code = fields.String(allow_none=True, load_default=None)
+    unit_head = fields.String(allow_none=True, load_default=None)
+    coordinators = fields.List(fields.String(), load_default=list)
+    due_date = fields.Date(allow_none=True, load_default=None)
+    task_type = fields.String(load_default="general")
     weight = fields.Float(load_default=1.0)
+    urgent = fields.Boolean(load_default=False)
+    document_id = fields.Integer(allow_none=True, load_default=None)
+    arrival_number = fields.Integer(allow_none=True, load_default=None)
+    parent_id = fields.Integer(allow_none=True, load_default=None)
+    status = fields.String(allow_none=True, load_default=None)
+
+
+class TaskProgressData(TaskData):
+    percent = fields.Integer(required=True, validate=validate.Range(0, 100))
+    note = fields.String(allow_none=True, load_default=None)
+
+
+class TaskSubmittedData(TaskData):
+    result = fields.String(allow_none=True, load_default=None)
+    reply_number = fields.String(allow_none=True, load_default=None)
+    submitted_on = fields.Date(required=True)
+
+
+class TaskReviewedData(TaskData):
+    decision = fields.String(required=True, validate=validate.OneOf(["accept", "return"]))
+    quality_met = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+    reviewer = fields.String(required=True)
+    reviewed_on = fields.Date(required=True)
+    failed_reviews = fields.Integer(load_default=0)      # so far, this one included
+
+
+class TaskCompletedData(TaskData):
+    """The outcome evaluation scores: quantity, quality (failed reviews), progress (delays)."""
+    assignee = fields.String(required=True)
     due_date = fields.Date(required=True)
     completed_on = fields.Date(required=True)
     on_time = fields.Boolean(required=True)
-    delay_count = fields.Integer(load_default=0)
-    failed_reviews = fields.Integer(load_default=0)
+    delay_count = fields.Integer(load_default=0)         # deadlines missed (late completion counts 1)
+    excused_delays = fields.Integer(load_default=0)      # of those, objective causes the leader approved
+    failed_reviews = fields.Integer(load_default=0)      # reviews returned with quality failed
+    quality_met = fields.Boolean(load_default=True)      # the final review met the quality bar
+    assigned_on = fields.Date(allow_none=True, load_default=None)
+
+
+class TaskDeadlineData(TaskData):
+    """due soon / overdue / escalated: one per task, threshold and day."""
+    threshold = fields.Integer(required=True)            # working days before (due soon) or past due
+    on_date = fields.Date(required=True)
+    working_days_overdue = fields.Integer(load_default=0)
+    recipients = fields.List(fields.String(), load_default=list)
+
+
+class ExtensionDecidedData(TaskData):
+    approved = fields.Boolean(required=True)
+    old_due_date = fields.Date(required=True)
+    new_due_date = fields.Date(allow_none=True, load_default=None)
+    objective_cause = fields.Boolean(load_default=False)
+    reason = fields.String(allow_none=True, load_default=None)
+    decided_by = fields.String(required=True)
+
+
+class TaskCancelledData(TaskData):
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class ClassificationPublishedData(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(required=True)
+    classification_id = fields.Integer(required=True)
+    rule_set = fields.String(required=True)
+    results = fields.List(fields.Dict(), load_default=list)   # [{staff_id, level, score}]
+
+
+class TitlesAwardedData(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(required=True)
+    awards = fields.List(fields.Dict(), load_default=list)    # [{title, staff_id | unit_code}]
 
 
 class NotificationCreatedData(Schema):
@@ -136,7 +237,22 @@ EVENT_DATA_SCHEMAS = {
     ("intake", "document_corrected"): DocumentChangedData,
     ("intake", "document_recalled"): DocumentChangedData,
     ("tasks", "direction_requested"): DirectionRequestedData,
+    ("tasks", "staff_changed"): StaffChangedData,
+    ("tasks", "task_created"): TaskData,
+    ("tasks", "task_assigned"): TaskData,
+    ("tasks", "task_accepted"): TaskData,
+    ("tasks", "task_progress_reported"): TaskProgressData,
+    ("tasks", "task_submitted"): TaskSubmittedData,
+    ("tasks", "task_reviewed"): TaskReviewedData,
     ("tasks", "task_completed"): TaskCompletedData,
+    ("tasks", "task_due_soon"): TaskDeadlineData,
+    ("tasks", "task_overdue"): TaskDeadlineData,
+    ("tasks", "task_escalated"): TaskDeadlineData,
+    ("tasks", "extension_requested"): TaskData,
+    ("tasks", "extension_decided"): ExtensionDecidedData,
+    ("tasks", "task_cancelled"): TaskCancelledData,
+    ("evaluation", "classification_published"): ClassificationPublishedData,
+    ("evaluation", "titles_awarded"): TitlesAwardedData,
     ("notify", "notification_created"): NotificationCreatedData,
     ("evaluation", "outcome_recorded"): OutcomeRecordedData,
 }

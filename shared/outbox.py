@@ -4,20 +4,26 @@
 the event commit together or not at all.  The `Relay` (one green thread per service process)
 publishes pending rows in order to the service's ``<service>.events`` topic exchange with
 publisher confirms and ``mandatory=True``, then marks them published.  Several replicas can
-run relays on one PostgreSQL database: rows are claimed with ``FOR UPDATE SKIP LOCKED``.  A
+run relays on one database: a relay claims a batch in a short transaction (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), publishes it with no transaction open,
+then marks it.  Holding no connection while waiting for confirms matters on SQLite, where a
+process has one connection: a relay waiting on a slow broker must not starve the handlers.  A
+claim is a lease: rows claimed by a relay that died are taken over after `LEASE_SECONDS`.  A
 crash between publish and mark republishes the row; consumers' inboxes drop the duplicate.
 """
 import json
 import logging
+import os
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import eventlet
 from eventlet.event import Event
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import PERSISTENT
 from nameko.events import get_event_exchange
-from sqlalchemy import (Column, DateTime, Integer, String, Table, Text, func, select, update)
+from sqlalchemy import (Column, DateTime, Integer, String, Table, Text, and_, func, or_, select,
+                        update)
 
 from shared.config import amqp_uri
 from shared.contracts import validate_data
@@ -26,8 +32,9 @@ from shared.timeutil import now_local
 
 log = logging.getLogger(__name__)
 
-PENDING, PUBLISHED, UNROUTED = "pending", "published", "unrouted"
+PENDING, CLAIMED, PUBLISHED, UNROUTED = "pending", "claimed", "published", "unrouted"
 BATCH_SIZE = 200
+LEASE_SECONDS = 120
 
 
 def define_table(metadata):
@@ -43,6 +50,8 @@ def define_table(metadata):
         Column("last_error", Text),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("published_at", DateTime(timezone=True)),
+        Column("claimed_by", String(64)),
+        Column("claimed_at", DateTime(timezone=True)),
     )
 
 
@@ -71,10 +80,11 @@ def record(session, metadata, source, event_type, data, *, office, actor=None):
 
 
 def backlog(connection, metadata):
-    """Pending count, age in seconds of the oldest pending row, and unrouted count."""
+    """Unpublished count, age in seconds of the oldest unpublished row, and unrouted count."""
     table = metadata.tables["outbox"]
     pending, oldest = connection.execute(
-        select(func.count(), func.min(table.c.created_at)).where(table.c.status == PENDING)).one()
+        select(func.count(), func.min(table.c.created_at))
+        .where(table.c.status.in_((PENDING, CLAIMED)))).one()
     unrouted = connection.execute(
         select(func.count()).where(table.c.status == UNROUTED)).scalar_one()
     age = 0.0
@@ -104,6 +114,7 @@ class Relay:
         self._wake = Event()
         self._running = False
         self.last_error = None
+        self.relay_id = f"{service_name}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def wake(self):
         if not self._wake.ready():
@@ -135,14 +146,9 @@ class Relay:
 
     def drain_once(self):
         """Publish one batch; True when a full batch went out (there may be more)."""
-        with self.engine.begin() as connection:
-            query = (select(self.table.c.id, self.table.c.event_id, self.table.c.event_type,
-                            self.table.c.envelope)
-                     .where(self.table.c.status == PENDING)
-                     .order_by(self.table.c.id).limit(BATCH_SIZE))
-            if connection.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = connection.execute(query).all()
+        rows = self.claim()
+        published = []
+        try:
             for row in rows:
                 status, error = PUBLISHED, None
                 try:
@@ -152,7 +158,44 @@ class Relay:
                     status, error = UNROUTED, "no queue is bound for this event type"
                     log.warning("event %s %s.%s was not routed to any queue",
                                 row.event_id, self.service_name, row.event_type)
-                connection.execute(update(self.table).where(self.table.c.id == row.id).values(
-                    status=status, last_error=error, attempts=self.table.c.attempts + 1,
-                    published_at=datetime.now(timezone.utc)))
-            return len(rows) == BATCH_SIZE
+                published.append((row.id, status, error))
+        finally:
+            self.mark(published, unpublished=[row.id for row in rows[len(published):]])
+        return len(rows) == BATCH_SIZE
+
+    def claim(self):
+        """Lease the next batch: pending rows, ours from a failed try, or a dead relay's."""
+        table = self.table
+        now = datetime.now(timezone.utc)
+        claimable = or_(table.c.status == PENDING,
+                        and_(table.c.status == CLAIMED,
+                             or_(table.c.claimed_by == self.relay_id,
+                                 table.c.claimed_at < now - timedelta(seconds=LEASE_SECONDS))))
+        with self.engine.begin() as connection:
+            query = (select(table.c.id, table.c.event_id, table.c.event_type, table.c.envelope)
+                     .where(claimable).order_by(table.c.id).limit(BATCH_SIZE))
+            if connection.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = connection.execute(query).all()
+            if rows:
+                connection.execute(update(table).where(table.c.id.in_([r.id for r in rows]))
+                                   .values(status=CLAIMED, claimed_by=self.relay_id,
+                                           claimed_at=now))
+        return rows
+
+    def mark(self, published, unpublished=()):
+        """Record what went out; give back what did not (the broker went away mid-batch)."""
+        if not published and not unpublished:
+            return
+        table = self.table
+        ours = table.c.claimed_by == self.relay_id
+        now = datetime.now(timezone.utc)
+        with self.engine.begin() as connection:
+            for row_id, status, error in published:
+                connection.execute(update(table).where(table.c.id == row_id, ours).values(
+                    status=status, last_error=error, attempts=table.c.attempts + 1,
+                    published_at=now))
+            if unpublished:
+                connection.execute(update(table).where(table.c.id.in_(unpublished), ours).values(
+                    status=PENDING, claimed_by=None, claimed_at=None,
+                    attempts=table.c.attempts + 1))

@@ -160,6 +160,69 @@ def test_broker_away_keeps_events_pending_until_it_is_back(service_config):
         message.ack()
 
 
+def bind_probe(config, name="probe"):
+    from kombu import Queue
+    with Connection(config["AMQP_URI"]) as connection:
+        Queue(name, Exchange("intake.events", type="topic", durable=True),
+              routing_key="document_received")(connection.default_channel).declare()
+
+
+def test_a_dead_relays_claim_is_taken_over_after_its_lease(service_config):
+    """Rows claimed by a relay that died go out once its lease ends; a live claim is left alone."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from services.intake.service import IntakeService
+
+    config = service_config(IntakeService)
+    bind_probe(config)
+    engine = make_engine(config["DB_URL"])
+    with engine.begin() as connection:
+        for _ in range(2):
+            outbox.record(connection, IntakeBase.metadata, "intake", "document_received",
+                          envelope()["data"], office=OFFICE)
+    table = IntakeBase.metadata.tables["outbox"]
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        first, second = [row.id for row in connection.execute(select(table.c.id).order_by(table.c.id))]
+        connection.execute(update(table).where(table.c.id == first).values(
+            status=outbox.CLAIMED, claimed_by="intake:dead",
+            claimed_at=now - timedelta(seconds=outbox.LEASE_SECONDS + 5)))
+        connection.execute(update(table).where(table.c.id == second).values(
+            status=outbox.CLAIMED, claimed_by="intake:alive", claimed_at=now))
+    outbox.Relay(engine, IntakeBase.metadata, "intake", config).drain_once()
+    engine.dispose()
+    statuses = {row.id: row.status for row in outbox_rows(config["DB_URL"])}
+    assert statuses == {first: outbox.PUBLISHED, second: outbox.CLAIMED}
+
+
+def test_relay_holds_no_connection_while_it_publishes(service_config):
+    """On SQLite a process has one connection: handlers must get it while confirms are awaited."""
+    from services.intake.service import IntakeService
+
+    config = service_config(IntakeService)
+    bind_probe(config)
+    engine = make_engine(config["DB_URL"])
+    with engine.begin() as connection:
+        outbox.record(connection, IntakeBase.metadata, "intake", "document_received",
+                      envelope()["data"], office=OFFICE)
+    relay = outbox.Relay(engine, IntakeBase.metadata, "intake", config)
+    checked_out = []
+    publish = relay.publisher.publish
+
+    def observing_publish(*args, **kwargs):
+        checked_out.append(engine.pool.checkedout())
+        return publish(*args, **kwargs)
+
+    relay.publisher.publish = observing_publish
+    relay.drain_once()
+    engine.dispose()
+    assert checked_out == [0]
+    [row] = outbox_rows(config["DB_URL"])
+    assert row.status == outbox.PUBLISHED
+
+
 def test_rolled_back_work_leaves_no_event(service_config):
     from services.intake.service import IntakeService
 
