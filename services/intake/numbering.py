@@ -16,12 +16,17 @@ def arrival_sequence(year):
 
 
 def next_number(session, office, sequence):
+    return next_numbers(session, office, sequence, 1)[0]
+
+
+def next_numbers(session, office, sequence, count):
+    """`count` consecutive numbers of the sequence, in one increment of its counter row."""
     bump = (update(Sequence).where(Sequence.office == office, Sequence.name == sequence)
-            .values(value=Sequence.value + 1).returning(Sequence.value))
-    number = session.execute(bump).scalar_one_or_none()
-    if number is None:
+            .values(value=Sequence.value + count).returning(Sequence.value))
+    last = session.execute(bump).scalar_one_or_none()
+    if last is None:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(insert(Sequence).values(office=office, name=sequence, value=0)
                         .on_conflict_do_nothing())
-        number = session.execute(bump).scalar_one()
-    return number
+        last = session.execute(bump).scalar_one()
+    return list(range(last - count + 1, last + 1))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.intake import search
 from services.intake.models import Attachment, Document
-from services.intake.numbering import arrival_sequence, next_number
+from services.intake.numbering import arrival_sequence, next_numbers
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.timeutil import today_local
 
@@ -127,10 +127,12 @@ def event_data(document):
 
 def register(work, principal, *, channel, fields, parsed=None, attachments=(), text=None,
              direction="in", arrival_date=None, external_id=None, warnings=(),
-             max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES, status="registered"):
+             max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES, status="registered", number=True):
     """Register one document in the caller's office and record its event; the caller commits.
 
     Returns (document, duplicates) where duplicates maps earlier document ids to the reason.
+    With ``number=False`` an incoming document waits for `number_arrivals` (batches number
+    all their documents at the end, so the counter's row lock is held only until the commit).
     """
     session = work.session
     confirmed, corrections = merge_fields(fields, parsed)
@@ -159,20 +161,32 @@ def register(work, principal, *, channel, fields, parsed=None, attachments=(), t
         created_at=datetime.now(timezone.utc), created_by=principal.sub)
     document.attachments = [Attachment(office=principal.office, **file) for file in files]
     document.search_text = search.search_text(document)
+    if direction == "in":
+        document.arrival_date = arrival_date or today_local()
+        document.arrival_year = document.arrival_date.year
     session.add(document)
     session.flush()
-    if direction == "in":
-        # the number is taken last: the counter's row lock is held only until the commit
-        arrival_date = arrival_date or today_local()
-        document.arrival_date = arrival_date
-        document.arrival_year = arrival_date.year
-        document.arrival_number = next_number(session, principal.office,
-                                              arrival_sequence(arrival_date.year))
-        session.flush()
-    if direction == "in":
+    if direction == "in" and number:
+        number_arrivals(work, principal, [document])
+    return document, duplicates
+
+
+def number_arrivals(work, principal, documents):
+    """Give incoming documents their số đến, in order, and announce each (document_received).
+
+    Numbers are taken last: the counter's row lock is held only until the commit.
+    """
+    by_year = {}
+    for document in documents:
+        by_year.setdefault(document.arrival_year, []).append(document)
+    for year, group in by_year.items():
+        numbers = next_numbers(work.session, principal.office, arrival_sequence(year), len(group))
+        for document, number in zip(group, numbers):
+            document.arrival_number = number
+    work.session.flush()
+    for document in documents:
         work.record_event("document_received", event_data(document), office=principal.office,
                           actor=principal.as_actor())
-    return document, duplicates
 
 
 def _history_entry(principal, action, **details):

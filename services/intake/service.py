@@ -3,7 +3,6 @@ import base64
 
 import logging
 
-from nameko.timer import timer
 
 from services.intake import (exchange, issuing, mailboxes, petition_register, registers,
                              registration, search)
@@ -17,7 +16,7 @@ from shared import health
 from shared.auth import Auth, Principal
 from shared.config import offices
 from shared.db import Database
-from shared.entrypoints import rpc
+from shared.entrypoints import rpc, timer
 from shared.errors import InvalidInput
 from shared.events import event_handler
 from shared.schemas import load
@@ -25,7 +24,6 @@ from shared.schemas import load
 log = logging.getLogger(__name__)
 
 REGISTRARS = ("clerk", "service")
-IMAP_POLL_SECONDS = 60
 BATCH_LIMIT = 100
 EXPORT_TYPES = {"csv": "text/csv", "xlsx":
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -82,25 +80,29 @@ class IntakeService:
                    else type(documents).__name__)
             raise InvalidInput(f"documents must be a list of 1 to {BATCH_LIMIT} documents",
                                {"documents": [f"got {got}"]})
-        answers = []
+        results = []
         for document in documents:
             try:
                 with self.db.session.begin_nested():
-                    registered, duplicates = self._receive_one(principal, document)
-                answers.append(self._registered(registered, duplicates))
+                    results.append(self._receive_one(principal, document, number=False))
             except InvalidInput as exc:
-                answers.append({"error": exc.to_dict()})
+                results.append(exc)
+        registration.number_arrivals(self.db, principal, [
+            registered for registered, _ in
+            (r for r in results if not isinstance(r, InvalidInput))])
+        answers = [{"error": r.to_dict()} if isinstance(r, InvalidInput) else self._registered(*r)
+                   for r in results]
         self.db.commit()
         return answers
 
-    def _receive_one(self, principal, document):
+    def _receive_one(self, principal, document, number=True):
         given = load(ReceiveDocumentSchema, document, "document")
         text, parsed, warnings = exchange.read_text(given.get("text"), given["attachments"])
         return registration.register(
             self.db, principal, channel=given["channel"], fields=given, parsed=parsed,
             attachments=given["attachments"], text=text, warnings=warnings,
             arrival_date=given.get("arrival_date"), external_id=given.get("external_id"),
-            max_attachment_bytes=self.max_attachment_bytes)
+            max_attachment_bytes=self.max_attachment_bytes, number=number)
 
     @staticmethod
     def _registered(document, duplicates):
@@ -208,7 +210,7 @@ class IntakeService:
                 "content_type": EXPORT_TYPES[query["format"]],
                 "data": base64.b64encode(data).decode("ascii"), "rows": len(table)}
 
-    @timer(interval=IMAP_POLL_SECONDS)
+    @timer("IMAP_POLL_SECONDS", 60)
     def poll_mailboxes(self):
         """Register new mail of every configured mailbox; a mailbox that fails waits a turn."""
         for office, settings in mailboxes.configured(self.config):

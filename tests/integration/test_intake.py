@@ -129,6 +129,26 @@ def test_concurrent_issues_never_repeat_or_skip(intake, token):
     assert sorted(numbers) == [f"{n:02d}" for n in range(1, 31)]
 
 
+def test_concurrent_batches_and_single_receives_share_one_gapless_sequence(intake, token):
+    """Batches number their documents at the end; with single receives in between, in order."""
+    clerk = token()
+
+    def batch(n):
+        answers = call(intake, "receive_batch", clerk, documents=[
+            {"subject": f"Lô {n} văn bản {i}"} for i in range(8)])
+        return [a["arrival_number"] for a in answers]
+
+    def single(n):
+        return [call(intake, "receive", clerk, document={"subject": f"Lẻ {n}"})["arrival_number"]]
+
+    pool = eventlet.GreenPool(10)
+    results = list(pool.imap(lambda n: batch(n) if n % 2 else single(n), range(12)))
+    numbers = sorted(number for result in results for number in result)
+    assert numbers == list(range(1, 6 * 8 + 6 + 1))
+    for result in results:  # a batch's documents are consecutive, in the order sent
+        assert result == list(range(result[0], result[0] + len(result)))
+
+
 def test_issued_to_another_office_arrives_there_and_recall_follows(intake, token):
     sender, receiver = token(), token("vt2", ["clerk"], office=OTHER_OFFICE)
     issued = call(intake, "issue", sender, document={

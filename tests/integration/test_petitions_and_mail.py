@@ -7,7 +7,7 @@ from nameko.testing.services import entrypoint_hook
 from services.intake.service import IntakeService
 from tests.support.dovecot import append
 
-from tests.conftest import intake_call as call, intake_error as error_of  # noqa: E402
+from tests.conftest import intake_call as call, intake_error as error_of, wait_for  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -108,3 +108,24 @@ def test_mailbox_poller_registers_each_mail_once(runner_factory, service_config,
         poll()
     subjects = [d["subject"] for d in call(config, "search", token())["items"]]
     assert len(subjects) == 3 and "Thông báo lịch nghỉ Tết" in subjects
+
+
+def test_mailbox_poll_interval_comes_from_config(runner_factory, service_config, imap_server,
+                                                 token):
+    """IMAP_POLL_SECONDS drives the timer itself: the mail arrives with no manual poll."""
+    config = service_config(IntakeService, IMAP_POLL_SECONDS=0.5, IMAP_MAILBOXES=[{
+        "office": "DT-VPHDND", "host": imap_server.host, "port": imap_server.port,
+        "user": imap_server.user, "password": imap_server.password}])
+    runner = runner_factory(config, IntakeService)
+    runner.start()
+    append(imap_server, mail("Giấy mời dự phiên họp thường kỳ", "Kính mời...", "<t1@example.vn>"))
+    found = wait_for(lambda: call(config, "search", token(), direction="in")["items"],
+                     timeout=20, message="the timer to register the mail")
+    assert [d["subject"] for d in found] == ["Giấy mời dự phiên họp thường kỳ"]
+
+
+def test_a_bad_poll_interval_stops_the_service_at_start(container_factory, service_config):
+    container = container_factory(IntakeService, service_config(IntakeService,
+                                                                IMAP_POLL_SECONDS="often"))
+    with pytest.raises(ValueError, match="IMAP_POLL_SECONDS must be a number"):
+        container.start()
