@@ -8,6 +8,7 @@ recorded, so every payload on the bus has a schema both sides can read.
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from shared.errors import InvalidInput
+from shared.schemas import instance
 
 # Priority marks (Nghị định 30/2020) that make a document urgent, as events carry them.
 URGENT_PRIORITIES = frozenset({"khẩn", "thượng khẩn", "hỏa tốc"})
@@ -181,6 +182,11 @@ class TaskDeadlineData(TaskData):
     recipients = fields.List(fields.String(), load_default=list)
 
 
+class ExtensionRequestedData(TaskData):
+    requested_due_date = fields.Date(allow_none=True, load_default=None)
+    reason = fields.String(allow_none=True, load_default=None)
+
+
 class ExtensionDecidedData(TaskData):
     approved = fields.Boolean(required=True)
     old_due_date = fields.Date(required=True)
@@ -248,7 +254,7 @@ EVENT_DATA_SCHEMAS = {
     ("tasks", "task_due_soon"): TaskDeadlineData,
     ("tasks", "task_overdue"): TaskDeadlineData,
     ("tasks", "task_escalated"): TaskDeadlineData,
-    ("tasks", "extension_requested"): TaskData,
+    ("tasks", "extension_requested"): ExtensionRequestedData,
     ("tasks", "extension_decided"): ExtensionDecidedData,
     ("tasks", "task_cancelled"): TaskCancelledData,
     ("evaluation", "classification_published"): ClassificationPublishedData,
@@ -268,7 +274,7 @@ def validate_data(source, event_type, data):
     if schema_cls is None:
         raise InvalidInput("unknown event type",
                            {"event_type": [f"{source}.{event_type} has no registered schema"]})
-    schema = schema_cls()
+    schema = instance(schema_cls)
     try:
         loaded = schema.load(data)
     except ValidationError as exc:
@@ -280,7 +286,7 @@ def validate_data(source, event_type, data):
 def validate_envelope(envelope):
     """A received envelope, checked against the envelope schema and its data schema."""
     try:
-        loaded = EnvelopeSchema().load(envelope)
+        loaded = instance(EnvelopeSchema).load(envelope)
     except ValidationError as exc:
         raise InvalidInput("event envelope is not valid", exc.messages)
     validate_data(loaded["source"], loaded["event_type"], loaded["data"])

@@ -107,10 +107,14 @@ class Work:
 
     def record_event(self, event_type, data, *, office, actor=None):
         """Add an event to the outbox in this unit of work; it leaves when the work commits."""
-        envelope = outbox.record(self.session, self.metadata, self._provider.service_name,
-                                 event_type, data, office=office, actor=actor)
-        self._recorded_events += 1
-        return envelope
+        return self.record_events(event_type, [data], office=office, actor=actor)[0]
+
+    def record_events(self, event_type, data_list, *, office, actor=None):
+        """Several events of one type, written in one statement."""
+        envelopes = outbox.record_all(self.session, self.metadata, self._provider.service_name,
+                                      event_type, data_list, office=office, actor=actor)
+        self._recorded_events += len(envelopes)
+        return envelopes
 
     def first_delivery(self, event, consumer):
         """True the first time `consumer` sees this event; False for a redelivery or duplicate.

@@ -68,15 +68,23 @@ def build_envelope(source, event_type, data, *, office, actor=None):
 
 
 def record(session, metadata, source, event_type, data, *, office, actor=None):
+    return record_all(session, metadata, source, event_type, [data], office=office,
+                      actor=actor)[0]
+
+
+def record_all(session, metadata, source, event_type, data_list, *, office, actor=None):
+    """Events of one type into the outbox in one statement (a batch's announcements)."""
     if not office:
         raise InvalidInput("an event needs an office", {"office": ["required"]})
-    envelope = build_envelope(source, event_type, data, office=office, actor=actor)
-    table = metadata.tables["outbox"]
-    session.execute(table.insert().values(
-        event_id=envelope["event_id"], event_type=event_type, office=office,
-        envelope=json.dumps(envelope, ensure_ascii=False), status=PENDING, attempts=0,
-        created_at=datetime.now(timezone.utc)))
-    return envelope
+    envelopes = [build_envelope(source, event_type, data, office=office, actor=actor)
+                 for data in data_list]
+    if envelopes:
+        now = datetime.now(timezone.utc)
+        session.execute(metadata.tables["outbox"].insert(), [
+            {"event_id": envelope["event_id"], "event_type": event_type, "office": office,
+             "envelope": json.dumps(envelope, ensure_ascii=False), "status": PENDING,
+             "attempts": 0, "created_at": now} for envelope in envelopes])
+    return envelopes
 
 
 def backlog(connection, metadata):
@@ -190,9 +198,12 @@ class Relay:
         table = self.table
         ours = table.c.claimed_by == self.relay_id
         now = datetime.now(timezone.utc)
+        outcomes = {}
+        for row_id, status, error in published:
+            outcomes.setdefault((status, error), []).append(row_id)
         with self.engine.begin() as connection:
-            for row_id, status, error in published:
-                connection.execute(update(table).where(table.c.id == row_id, ours).values(
+            for (status, error), ids in outcomes.items():
+                connection.execute(update(table).where(table.c.id.in_(ids), ours).values(
                     status=status, last_error=error, attempts=table.c.attempts + 1,
                     published_at=now))
             if unpublished:

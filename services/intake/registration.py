@@ -184,9 +184,8 @@ def number_arrivals(work, principal, documents):
         for document, number in zip(group, numbers):
             document.arrival_number = number
     work.session.flush()
-    for document in documents:
-        work.record_event("document_received", event_data(document), office=principal.office,
-                          actor=principal.as_actor())
+    work.record_events("document_received", [event_data(document) for document in documents],
+                       office=principal.office, actor=principal.as_actor())
 
 
 def _history_entry(principal, action, **details):

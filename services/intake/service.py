@@ -19,7 +19,7 @@ from shared.db import Database
 from shared.entrypoints import rpc, timer
 from shared.errors import InvalidInput
 from shared.events import event_handler
-from shared.schemas import load
+from shared.schemas import instance, load
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class IntakeService:
 
     @staticmethod
     def _registered(document, duplicates):
-        return {**DocumentSchema().dump(document),
+        return {**instance(DocumentSchema).dump(document),
                 "duplicates": [{"document_id": k, "reason": v} for k, v in duplicates.items()]}
 
     @rpc
@@ -152,7 +152,7 @@ class IntakeService:
         settings = issuing.numbering_settings(self.config, principal.office)
         issued = issuing.issue(self.db, principal, given, settings, given["to_offices"])
         self.db.commit()
-        return DocumentSchema().dump(issued)
+        return instance(DocumentSchema).dump(issued)
 
     @rpc
     def correct(self, document_id, changes, reason):
@@ -166,7 +166,7 @@ class IntakeService:
             raise InvalidInput("a correction needs a reason", {"reason": ["required"]})
         issuing.correct(self.db, principal, document, fields, reason)
         self.db.commit()
-        return DocumentSchema().dump(document)
+        return instance(DocumentSchema).dump(document)
 
     @rpc
     def recall(self, document_id, reason):
@@ -176,13 +176,13 @@ class IntakeService:
         document = registration.get(self.db.session, principal, document_id_of(document_id))
         issuing.recall(self.db, principal, document, reason)
         self.db.commit()
-        return DocumentSchema().dump(document)
+        return instance(DocumentSchema).dump(document)
 
     @rpc
     def get(self, document_id):
         principal = self.auth.require()
         document = registration.get(self.db.session, principal, document_id_of(document_id))
-        return DocumentDetailSchema().dump(document)
+        return instance(DocumentDetailSchema).dump(document)
 
     @rpc
     def search(self, **criteria):
@@ -191,7 +191,7 @@ class IntakeService:
         limit, offset, text = query.pop("limit"), query.pop("offset"), query.pop("query")
         total, found = search.search(self.db.session, principal.office, principal.clearance,
                                      text, query, limit, offset)
-        return {"total": total, "items": DocumentSchema(many=True).dump(found)}
+        return {"total": total, "items": instance(DocumentSchema, many=True).dump(found)}
 
     @rpc
     def register_book(self, **criteria):
