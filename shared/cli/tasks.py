@@ -1,0 +1,77 @@
+"""`vanphong tasks`: the bảng theo dõi and the Sổ theo dõi giải quyết văn bản đến."""
+import base64
+import sys
+from pathlib import Path
+
+import click
+from nameko.exceptions import RemoteError
+from rich.console import Console
+from rich.table import Table
+
+from shared.config import load_config
+from shared.errors import parse_remote_error
+from shared.rpc_client import call
+
+console = Console()
+TOKEN = click.option("--token", envvar="VANPHONG_TOKEN", required=True,
+                     help="JWT (or VANPHONG_TOKEN).")
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]),
+                      default="table", show_default=True)
+OUTPUT = click.option("--output", "-o", type=click.Path(dir_okay=False),
+                      help="File to write (csv/xlsx).")
+
+
+def _call(method, kwargs, token):
+    try:
+        return call(load_config(), "tasks", method, kwargs, token=token)
+    except RemoteError as exc:
+        code, message, fields = parse_remote_error(exc)
+        console.print(f"[bold red]{code}[/]: {message} {fields or ''}")
+        sys.exit(1)
+
+
+def _show(answer, fmt, output):
+    if fmt == "table":
+        table = Table(title=answer["title"], show_lines=True)
+        for heading in answer["headings"]:
+            table.add_column(heading, overflow="fold")
+        for row in answer["rows"]:
+            table.add_row(*("" if cell is None else str(cell) for cell in row))
+        console.print(table)
+        return
+    path = Path(output or answer["file_name"])
+    path.write_bytes(base64.b64decode(answer["data"]))
+    console.print(f"wrote {path} ({answer['rows']} rows)")
+
+
+@click.group()
+def tasks():
+    """Tracking tables of the tasks service."""
+
+
+@tasks.command("table")
+@click.option("--period", help="2026-11 (month), 2026-Q4 (quarter) or 2026; default this month.")
+@click.option("--group-by", type=click.Choice(["office", "unit", "person"]), default="unit",
+              show_default=True)
+@click.option("--scope", default="office", show_default=True,
+              help="office, unit:<code> or person:<staff id>.")
+@FORMAT
+@OUTPUT
+@TOKEN
+def table_command(period, group_by, scope, fmt, output, token):
+    """Bảng theo dõi: assigned, done on time / late, in progress, overdue, due soon, rate."""
+    answer = _call("tracking_table", {"scope": scope, "period": period, "group_by": group_by,
+                                      "format": "json" if fmt == "table" else fmt}, token)
+    _show(answer, fmt, output)
+
+
+@tasks.command("register")
+@click.option("--year", type=int, required=True)
+@FORMAT
+@OUTPUT
+@TOKEN
+def register_command(year, fmt, output, token):
+    """Sổ theo dõi giải quyết văn bản đến of a year."""
+    answer = _call("incoming_register", {"year": year,
+                                         "format": "json" if fmt == "table" else fmt}, token)
+    _show(answer, fmt, output)
