@@ -1,13 +1,10 @@
 """Sổ đăng ký văn bản đến / đi (Nghị định 30/2020, Phụ lục IV), as rows, CSV and XLSX."""
-import csv
-import io
 import json
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from services.intake.models import Document
+from shared import exports
 
 INCOMING_HEADINGS = ("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng",
                      "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển",
@@ -74,32 +71,15 @@ def headings(direction):
     return INCOMING_HEADINGS if direction == "in" else OUTGOING_HEADINGS
 
 
-def to_csv(direction, table):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headings(direction))
-    writer.writerows(table)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+WIDTHS = {"in": (12, 10, 30, 18, 12, 60, 24, 12, 10, 16),
+          "out": (18, 12, 60, 24, 40, 24, 10, 12, 10, 16)}
 
 
-def to_xlsx(direction, table, year, office_name):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{'Den' if direction == 'in' else 'Di'} {year}"
-    sheet.append([office_name])
-    sheet.append([f"{TITLES[direction]} NĂM {year}"])
-    sheet["A2"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append(list(headings(direction)))
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    for row in table:
-        sheet.append(list(row))
-    widths = (12, 10, 30, 18, 12, 60, 24, 12, 10, 16) if direction == "in" else \
-        (18, 12, 60, 24, 40, 24, 10, 12, 10, 16)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def export(fmt, direction, table, year, office_name):
+    """The register of a year as JSON rows or a CSV/XLSX file (shared.exports)."""
+    kind = "den" if direction == "in" else "di"
+    return exports.export(fmt, headings(direction), table,
+                          title=f"{TITLES[direction]} NĂM {year}",
+                          file_stem=f"so-van-ban-{kind}-{year}", office_name=office_name,
+                          sheet_title=f"{'Den' if direction == 'in' else 'Di'} {year}",
+                          widths=WIDTHS[direction])

@@ -25,8 +25,6 @@ log = logging.getLogger(__name__)
 
 REGISTRARS = ("clerk", "service")
 BATCH_LIMIT = 100
-EXPORT_TYPES = {"csv": "text/csv", "xlsx":
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def document_id_of(value):
@@ -199,16 +197,8 @@ class IntakeService:
         query = load(RegisterBookSchema, criteria, "register")
         table = registers.rows(self.db.session, principal.office, principal.clearance,
                                query["year"], query["direction"])
-        headings = list(registers.headings(query["direction"]))
-        if query["format"] == "json":
-            return {"headings": headings, "rows": [list(row) for row in table]}
-        office_name = offices(self.config).get(principal.office, "")
-        data = (registers.to_csv(query["direction"], table) if query["format"] == "csv" else
-                registers.to_xlsx(query["direction"], table, query["year"], office_name))
-        kind = "den" if query["direction"] == "in" else "di"
-        return {"file_name": f"so-van-ban-{kind}-{query['year']}.{query['format']}",
-                "content_type": EXPORT_TYPES[query["format"]],
-                "data": base64.b64encode(data).decode("ascii"), "rows": len(table)}
+        return registers.export(query["format"], query["direction"], table, query["year"],
+                                offices(self.config).get(principal.office, ""))
 
     @timer("IMAP_POLL_SECONDS", 60)
     def poll_mailboxes(self):

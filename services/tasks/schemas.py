@@ -3,7 +3,7 @@ import json
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.tasks.exports import FORMATS
+from shared.exports import FORMATS
 from services.tasks.recurrence import RECURRENCES
 from shared.auth import ROLES
 

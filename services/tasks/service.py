@@ -2,9 +2,8 @@
 import logging
 from datetime import date, datetime
 
-from nameko.timer import timer
 
-from services.tasks import (deadlines, directions, exports, lifecycle, organisation, registers,
+from services.tasks import (deadlines, directions, lifecycle, organisation, registers,
                             reminders, tracking)
 from services.tasks.models import Base
 from services.tasks.schemas import (
@@ -12,12 +11,12 @@ from services.tasks.schemas import (
     DiscardInput, ExtensionDecisionInput, ExtensionRequestInput, ExtensionSchema, HistorySchema,
     ListTasksInput, ProgressInput, RegisterInput, RemindersInput, ReviewInput, StaffInput,
     StaffSchema, SubmitInput, TaskIdInput, TaskSchema, TrackingInput, UnitInput, UnitSchema)
-from shared import health
+from shared import exports, health
 from shared.auth import Auth, Principal
 from shared.calendar import WorkingCalendar
 from shared.config import offices
 from shared.db import Database
-from shared.entrypoints import rpc
+from shared.entrypoints import rpc, timer
 from shared.errors import Forbidden, InvalidInput
 from shared.events import event_handler
 from shared.schemas import load
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 ORGANISERS = ("leader", "admin")
 SWEEPERS = ("admin", "service")
 OVERSEERS = ("leader", "clerk", "evaluator", "service")
-REMINDER_TIMER_SECONDS = 60
 
 
 def system_principal(office):
@@ -261,7 +259,7 @@ class TasksService:
         self.db.commit()
         return {"on": now.isoformat(), **counts}
 
-    @timer(interval=REMINDER_TIMER_SECONDS)
+    @timer("REMINDER_TIMER_SECONDS", 60)
     def reminder_timer(self):
         if not self.config.get("REMINDER_TIMER", True):
             return

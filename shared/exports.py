@@ -1,7 +1,7 @@
 """Tables as files: CSV (UTF-8 with BOM, so Excel reads Vietnamese) and XLSX.
 
-Generic on purpose (headings + rows + a title).  intake's registers.py writes its registers
-the same way but tied to its own headings; both belong in shared/ (see the tasks report).
+Every register and report of the suite (intake's sổ đăng ký, tasks' bảng theo dõi and sổ theo
+dõi giải quyết) is headings + rows + a title, exported here.
 """
 import base64
 import csv
