@@ -28,7 +28,8 @@ from shared.auth import mint_token  # noqa: E402
 from shared.config import load_config  # noqa: E402
 from shared.db import normalize_url  # noqa: E402
 
-pytest_plugins = ["tests.support.dovecot"]  # the private IMAP server fixtures
+# private IMAP and SMTP servers, a local webhook receiver
+pytest_plugins = ["tests.support.dovecot", "tests.support.smtp", "tests.support.webhook"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = Path(os.environ.get("VANPHONG_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))

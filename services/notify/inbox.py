@@ -1,7 +1,7 @@
 """The inbox channel: notices stored for people, read and unread."""
 from datetime import datetime, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from services.notify.models import Notification
 
@@ -38,3 +38,14 @@ def unread_count(session, principal):
         Notification.office == principal.office,
         Notification.recipient.in_(addressed_to(principal)),
         or_(Notification.read_at.is_(None)))).scalar_one()
+
+
+def mark_read(session, principal, ids=None):
+    """Mark the caller's notices read (all unread ones when `ids` is None); how many changed."""
+    query = update(Notification).where(
+        Notification.office == principal.office,
+        Notification.recipient.in_(addressed_to(principal)),
+        Notification.read_at.is_(None)).values(read_at=datetime.now(timezone.utc))
+    if ids is not None:
+        query = query.where(Notification.id.in_(list(ids)))
+    return session.execute(query).rowcount

@@ -1,13 +1,29 @@
 """notify: the right people, on their chosen channels, once."""
-from services.notify import inbox, templates
-from services.notify.models import Base
-from services.notify.schemas import NotificationSchema
+import logging
+from datetime import datetime
+
+from nameko.timer import timer
+
+from services.notify import deliveries, digest, inbox, reactions
+from services.notify.models import FAILED_STATUSES, Base
+from services.notify.preferences import merge as merge_preferences
+from services.notify.preferences import validate as validate_preferences
+from services.notify.schemas import (AttemptSchema, DeliveriesQuerySchema, DeliverySchema,
+                                     NotificationSchema, PreferencesSchema, SendSchema)
+from services.notify.sender import Outbound
 from shared import health
 from shared.auth import Auth
-from shared.contracts import URGENT_PRIORITIES
+from shared.calendar import WorkingCalendar
 from shared.db import Database
 from shared.entrypoints import rpc
+from shared.errors import InvalidInput
 from shared.events import event_handler
+from shared.schemas import load
+
+log = logging.getLogger(__name__)
+
+DIGEST_CHECK_SECONDS = 60
+OFFICE_WIDE = ("admin", "service", "clerk", "leader")
 
 
 class NotifyService:
@@ -15,25 +31,238 @@ class NotifyService:
 
     db = Database(Base.metadata)
     auth = Auth()
+    outbound = Outbound()
+
+    @property
+    def config(self):
+        return self.db.provider.container.config
+
+    @property
+    def runtime(self):
+        return self.outbound.runtime
+
+    def calendar_for(self, office):
+        return WorkingCalendar.from_config((self.config.get("CALENDAR") or {}).get(office) or {})
 
     @rpc
     def health(self):
-        return health.report(self.name, self.db.provider)
+        report = health.report(self.name, self.db.provider)
+        sender = self.outbound.sender
+        report["checks"]["sender"] = {"status": "error" if sender and sender.last_error else "ok",
+                                      "last_error": sender.last_error if sender else None,
+                                      "channels": self.runtime.registry.names()}
+        if sender and sender.last_error:
+            report["status"] = "degraded"
+        return report
+
+    # -- the inbox ---------------------------------------------------------------------------
 
     @rpc
     def inbox(self, unread_only=False, limit=50):
         principal = self.auth.require()
-        notices = inbox.list_for(self.db.session, principal, bool(unread_only), int(limit))
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 500:
+            raise InvalidInput("limit must be a number from 1 to 500", {"limit": [repr(limit)]})
+        notices = inbox.list_for(self.db.session, principal, bool(unread_only), limit)
         return {"unread": inbox.unread_count(self.db.session, principal),
                 "items": NotificationSchema(many=True).dump(notices)}
 
+    @rpc
+    def mark_read(self, ids=None, all=False):
+        principal = self.auth.require()
+        if not all and not (isinstance(ids, list) and ids and all_ints(ids)):
+            raise InvalidInput("give the notices to mark read, or all=true",
+                               {"ids": ["a non-empty list of notice ids"]})
+        marked = inbox.mark_read(self.db.session, principal, None if all else ids)
+        self.db.commit()
+        return {"marked": marked, "unread": inbox.unread_count(self.db.session, principal)}
+
+    # -- sending -------------------------------------------------------------------------------
+
+    @rpc
+    def send(self, **request):
+        """Notify people, units, roles or "Nơi nhận" lines with a template, once per key."""
+        principal = self.auth.require("service", "clerk", "leader", "head")
+        given = load(SendSchema, request, "notice")
+        office = self.auth.office_for(given["office"])
+        notice = reactions.NoticeRequest(
+            given["template"], given["category"], given["recipients"], given["data"],
+            f"send:{given['idempotency_key']}", urgent=given["priority"] == "urgent")
+        summary = deliveries.plan(self.db.session, self.runtime, office, notice)
+        self.db.commit()
+        self.outbound.wake()
+        log.info("%s sent %s to %d recipients", principal.sub, given["template"],
+                 summary["recipients"])
+        return summary
+
+    @rpc
+    def resolve(self, recipients):
+        """Preview whom `recipients` (people, units, roles, "Nơi nhận" lines) reach; sends nothing."""
+        principal = self.auth.require()
+        if not (isinstance(recipients, list) and all(isinstance(r, str) for r in recipients)):
+            raise InvalidInput("recipients must be a list of strings", {"recipients": [repr(recipients)]})
+        resolution = deliveries.resolve(self.db.session, principal.office, recipients)
+        people = [{"staff_id": staff_id, "full_name": (person or {}).get("full_name"),
+                   "unit_code": (person or {}).get("unit_code")}
+                  for staff_id, person in resolution.people.items()]
+        return {"people": people, **resolution.report()}
+
+    @rpc
+    def deliveries(self, **query):
+        """The delivery log: deliveries with every attempt; `failed=True` for the dead letters."""
+        principal = self.auth.require()
+        given = load(DeliveriesQuerySchema, query, "query")
+        statuses = given["status"] or (FAILED_STATUSES if given["failed"] else None)
+        recipient = given["recipient"]
+        if not principal.has_any(*OFFICE_WIDE):
+            recipient = principal.sub
+        found = deliveries.listing(self.db.session, principal.office, statuses, recipient,
+                                   given["channel"], given["limit"])
+        items = []
+        for delivery, attempts in found:
+            items.append({**DeliverySchema().dump(delivery),
+                          "log": AttemptSchema(many=True).dump(attempts)})
+        return {"counts": deliveries.counts(self.db.session, principal.office), "items": items}
+
+    @rpc
+    def retry_failed(self, ids=None):
+        principal = self.auth.require("admin", "service", "clerk")
+        if ids is not None and not (isinstance(ids, list) and all_ints(ids)):
+            raise InvalidInput("ids must be a list of delivery ids", {"ids": [repr(ids)]})
+        requeued = deliveries.requeue_failed(self.db.session, principal.office, ids)
+        self.db.commit()
+        self.outbound.wake()
+        return {"requeued": requeued}
+
+    # -- preferences -------------------------------------------------------------------------
+
+    @rpc
+    def get_preferences(self, staff_id=None):
+        principal = self.auth.require()
+        staff_id = self._whose(principal, staff_id)
+        stored = deliveries.stored_preferences(self.db.session, principal.office, [staff_id])
+        return {"staff_id": staff_id, "stored": stored.get(staff_id, {}),
+                "effective": deliveries.preferences_for(self.db.session, self.runtime,
+                                                        principal.office, staff_id).as_dict(),
+                "channels": self.runtime.registry.names()}
+
+    @rpc
+    def set_preferences(self, preferences=None, staff_id=None):
+        """Change some of a person's choices; keys left out keep their value, null clears."""
+        principal = self.auth.require()
+        staff_id = self._whose(principal, staff_id)
+        given = load(PreferencesSchema, preferences, "preferences")
+        registry = self.runtime.registry
+        validate_preferences(
+            given, registry.names(),
+            lambda name, address: registry.get(name, principal.office).validate_address(address))
+        stored = deliveries.stored_preferences(self.db.session, principal.office, [staff_id])
+        merged = merge_preferences(stored.get(staff_id, {}), given)
+        deliveries.save_preferences(self.db.session, principal.office, staff_id, merged)
+        self.db.commit()
+        return self.get_preferences(staff_id if staff_id != principal.sub else None)
+
+    @staticmethod
+    def _whose(principal, staff_id):
+        if staff_id and staff_id != principal.sub and not principal.has_any("admin"):
+            raise InvalidInput("only an admin may see or change another person's preferences",
+                               {"staff_id": [f"{staff_id!r} is not you"]})
+        return staff_id or principal.sub
+
+    # -- digests -----------------------------------------------------------------------------
+
+    @timer(interval=DIGEST_CHECK_SECONDS)
+    def digests(self):
+        self._run_digests(deliveries.utcnow())
+
+    @rpc
+    def send_digests(self, at=None):
+        """Make the digests due at `at` (ISO datetime; default now) for the caller's office."""
+        principal = self.auth.require("admin", "service")
+        try:
+            moment = datetime.fromisoformat(at) if at else deliveries.utcnow()
+        except (TypeError, ValueError):
+            raise InvalidInput("at must be an ISO date-time", {"at": [repr(at)]})
+        if moment.tzinfo is None:
+            raise InvalidInput("at needs a time zone offset, e.g. +07:00", {"at": [at]})
+        made = self._run_digests(moment, [principal.office])
+        return {"digests": [staff_id for _, staff_id in made]}
+
+    def _run_digests(self, moment, offices=None):
+        made = digest.run_due(self.db.session, self.runtime, self.calendar_for, moment, offices)
+        self.db.commit()
+        if made:
+            self.outbound.wake()
+        return made
+
+    # -- events of the other services ---------------------------------------------------------
+
+    def _react(self, event, consumer, track=False):
+        if not self.db.first_delivery(event, consumer):
+            return
+        if track:
+            digest.track(self.db.session, event["office"], event["event_type"], event["data"])
+        for notice in reactions.notices_for(event):
+            deliveries.plan_or_record(self.db.session, self.runtime, event["office"], notice)
+        self.db.commit()
+        self.outbound.wake()
+
     @event_handler("intake", "document_received")
     def on_document_received(self, event):
-        if not self.db.first_delivery(event, "notify.on_document_received"):
+        self._react(event, "notify.on_document_received")
+
+    @event_handler("tasks", "staff_changed")
+    def on_staff_changed(self, event):
+        if not self.db.first_delivery(event, "notify.on_staff_changed"):
             return
-        data = event["data"]
-        urgent = (data.get("priority") or "") in URGENT_PRIORITIES
-        title, body = templates.render("document_received", {**data, "urgent": urgent})
-        inbox.deliver(self.db.session, event["office"], "role:leader", event["event_id"],
-                      "document_received", title, body, urgent)
+        deliveries.upsert_staff(self.db.session, event["office"], event["data"],
+                                datetime.fromisoformat(event["occurred_at"]))
         self.db.commit()
+
+    @event_handler("tasks", "task_assigned")
+    def on_task_assigned(self, event):
+        self._react(event, "notify.on_task_assigned", track=True)
+
+    @event_handler("tasks", "task_reviewed")
+    def on_task_reviewed(self, event):
+        self._react(event, "notify.on_task_reviewed", track=True)
+
+    @event_handler("tasks", "task_due_soon")
+    def on_task_due_soon(self, event):
+        self._react(event, "notify.on_task_due_soon", track=True)
+
+    @event_handler("tasks", "task_overdue")
+    def on_task_overdue(self, event):
+        self._react(event, "notify.on_task_overdue", track=True)
+
+    @event_handler("tasks", "task_escalated")
+    def on_task_escalated(self, event):
+        self._react(event, "notify.on_task_escalated", track=True)
+
+    @event_handler("tasks", "extension_requested")
+    def on_extension_requested(self, event):
+        self._react(event, "notify.on_extension_requested", track=True)
+
+    @event_handler("tasks", "extension_decided")
+    def on_extension_decided(self, event):
+        self._react(event, "notify.on_extension_decided", track=True)
+
+    @event_handler("tasks", "task_completed")
+    def on_task_completed(self, event):
+        self._react(event, "notify.on_task_completed", track=True)
+
+    @event_handler("tasks", "task_cancelled")
+    def on_task_cancelled(self, event):
+        self._react(event, "notify.on_task_cancelled", track=True)
+
+    @event_handler("evaluation", "classification_published")
+    def on_classification_published(self, event):
+        self._react(event, "notify.on_classification_published")
+
+    @event_handler("evaluation", "titles_awarded")
+    def on_titles_awarded(self, event):
+        self._react(event, "notify.on_titles_awarded")
+
+
+def all_ints(values):
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
