@@ -57,8 +57,13 @@ test-integration: $(STAMP) broker postgres imap
 test-e2e: $(STAMP) broker
 	$(BIN)/pytest tests/e2e
 
-bench: $(STAMP) broker
+## Figures, printed (never asserted); needs PostgreSQL too. One bench: $(BIN)/python bench/<name>.py
+bench: $(STAMP) broker postgres
 	$(BIN)/python bench/rpc_overhead.py
+	$(BIN)/python bench/intake_bench.py
+	$(BIN)/python bench/tasks_bench.py
+	$(BIN)/python bench/notify_bench.py
+	$(BIN)/python bench/evaluation_bench.py
 
 clean:
 	-$(BIN)/vanphong down

@@ -2,8 +2,6 @@
 import logging
 from datetime import datetime
 
-from nameko.timer import timer
-
 from services.notify import deliveries, digest, inbox, reactions
 from services.notify.models import FAILED_STATUSES, Base
 from services.notify.preferences import merge as merge_preferences
@@ -15,14 +13,13 @@ from shared import health
 from shared.auth import Auth
 from shared.calendar import WorkingCalendar
 from shared.db import Database
-from shared.entrypoints import rpc
+from shared.entrypoints import rpc, timer
 from shared.errors import InvalidInput
 from shared.events import event_handler
 from shared.schemas import load
 
 log = logging.getLogger(__name__)
 
-DIGEST_CHECK_SECONDS = 60
 OFFICE_WIDE = ("admin", "service", "clerk", "leader")
 
 
@@ -170,7 +167,7 @@ class NotifyService:
 
     # -- digests -----------------------------------------------------------------------------
 
-    @timer(interval=DIGEST_CHECK_SECONDS)
+    @timer("DIGEST_CHECK_SECONDS", 60)
     def digests(self):
         self._run_digests(deliveries.utcnow())
 
