@@ -1,6 +1,6 @@
 """The office's loop across processes on the real broker: a document is received, the leader
-directs it, the head assigns it, the owner is reminded, hands in, the leader accepts, and the
-outcome reaches evaluation; the CLI then shows the tracking table."""
+directs it, the head assigns it, the owner is told (notify) and reminded, hands in, the leader
+accepts, and the outcome reaches evaluation; the CLI then shows the tracking table."""
 import json
 import uuid
 
@@ -50,6 +50,13 @@ def test_document_to_completed_outcome(suite):
         swept = proxy.tasks.run_reminders(on=CAL.add_working_days(due, -1).isoformat())
         again = proxy.tasks.run_reminders(on=CAL.add_working_days(due, -1).isoformat())
     assert swept["due_soon"] >= 1 and again["due_soon"] == 0
+    with suite_proxy(suite.config, token=token["owner"]) as proxy:
+        titles = wait_for(lambda: (lambda found: found if len(found) == 2 else None)(
+            [n["title"] for n in proxy.notify.inbox()["items"] if run in n["title"]]),
+            message="the owner's notices of the assignment and the coming deadline")
+    assert sorted(titles) == sorted([
+        f"Công việc mới được giao: {directed['tasks'][0]['title']}",
+        f"Sắp đến hạn: {directed['tasks'][0]['title']}"])
     with suite_proxy(suite.config, token=token["owner"]) as proxy:
         proxy.tasks.submit(task_id=task_id, result="Đã báo cáo", reply_number="12/BC-VP")
     with suite_proxy(suite.config, token=token["lead"]) as proxy:
