@@ -13,10 +13,13 @@ import click  # noqa: E402
 
 from shared.cli.calls import rpc_command, token_command  # noqa: E402
 from shared.cli.demo import demo  # noqa: E402
+from shared.cli.eval import eval_group  # noqa: E402
 from shared.cli.ingest import ingest  # noqa: E402
+from shared.cli.notify import notify  # noqa: E402
 from shared.cli.register import register  # noqa: E402
 from shared.cli.queues import queues  # noqa: E402
 from shared.cli.suite import down, status, up  # noqa: E402
+from shared.cli.tasks import tasks  # noqa: E402
 
 
 # py-amqp warns about confirms that arrive while a timed-out proxy closes its channel
@@ -29,5 +32,6 @@ def main():
 
 
 for command in (up, down, status, rpc_command, token_command, queues, demo, ingest,
-                register):
+                register, tasks, eval_group):
     main.add_command(command)
+main.add_command(notify)
