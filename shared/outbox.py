@@ -17,14 +17,13 @@ import os
 import uuid
 from datetime import datetime, timedelta, timezone
 
-import eventlet
-from eventlet.event import Event
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import PERSISTENT
 from nameko.events import get_event_exchange
 from sqlalchemy import (Column, DateTime, Integer, String, Table, Text, and_, func, or_, select,
                         update)
 
+from shared.background import DrainLoop
 from shared.config import amqp_uri
 from shared.contracts import validate_data
 from shared.errors import InvalidInput
@@ -103,13 +102,15 @@ def backlog(connection, metadata):
     return {"pending": pending, "oldest_pending_seconds": round(age, 1), "unrouted": unrouted}
 
 
-class Relay:
+class Relay(DrainLoop):
     """Moves committed outbox rows to the broker."""
 
     def __init__(self, engine, metadata, service_name, config):
+        super().__init__()
         self.engine = engine
         self.table = metadata.tables["outbox"]
         self.service_name = service_name
+        self.description = f"outbox relay of {service_name}"
         settings = config.get("OUTBOX") or {}
         self.poll_interval = float(settings.get("poll_interval", 1.0))
         self.max_backoff = float(settings.get("max_backoff", 30.0))
@@ -119,38 +120,7 @@ class Relay:
                                    declare=[self.exchange], retry=True,
                                    retry_policy={"max_retries": 3, "interval_start": 0.5,
                                                  "interval_step": 1, "interval_max": 2})
-        self._wake = Event()
-        self._running = False
-        self.last_error = None
         self.relay_id = f"{service_name}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-    def wake(self):
-        if not self._wake.ready():
-            self._wake.send(True)
-
-    def stop(self):
-        self._running = False
-        self.wake()
-
-    def run(self):
-        self._running = True
-        failures = 0
-        while self._running:
-            try:
-                while self.drain_once() and self._running:
-                    pass
-                failures = 0
-                self.last_error = None
-            except Exception as exc:  # broker or database away: back off and try again
-                failures += 1
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("outbox relay of %s failed (%d in a row): %s",
-                            self.service_name, failures, self.last_error)
-            delay = self.poll_interval if not failures else min(
-                self.max_backoff, self.poll_interval * 2 ** min(failures, 6))
-            with eventlet.Timeout(delay, False):
-                self._wake.wait()
-            self._wake = Event()
 
     def drain_once(self):
         """Publish one batch; True when a full batch went out (there may be more)."""

@@ -11,7 +11,6 @@ import os
 import uuid
 
 import eventlet
-from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import sessionmaker
 
@@ -19,6 +18,7 @@ from services.notify import deliveries
 from services.notify.channels import PermanentFailure, Registry
 from services.notify.dispatch import RetryPolicy
 from services.notify.templates import Templates
+from shared.background import DrainLoop
 from shared.db import Database
 
 log = logging.getLogger(__name__)
@@ -45,41 +45,18 @@ def runtime_from_config(config, registry=None):
                               office_defaults=defaults)
 
 
-class Sender:
+class Sender(DrainLoop):
+    max_backoff = 32.0
+    description = "notify sender"
+
     def __init__(self, engine, runtime, settings, worker_id):
+        super().__init__()
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
         self.runtime = runtime
         self.settings = settings
+        self.poll_interval = settings["poll_interval"]
         self.worker_id = worker_id
         self.pool = eventlet.GreenPool(settings["concurrency"])
-        self._wake = Event()
-        self._running = False
-        self.last_error = None
-
-    def wake(self):
-        if not self._wake.ready():
-            self._wake.send(True)
-
-    def stop(self):
-        self._running = False
-        self.wake()
-
-    def run(self):
-        self._running = True
-        failures = 0
-        while self._running:
-            try:
-                while self._running and self.drain_once():
-                    pass
-                failures, self.last_error = 0, None
-            except Exception as exc:  # database away: back off, the leases keep the work safe
-                failures += 1
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("notify sender failed (%d in a row): %s", failures, self.last_error)
-            delay = self.settings["poll_interval"] * (2 ** min(failures, 5) if failures else 1)
-            with eventlet.Timeout(delay, False):
-                self._wake.wait()
-            self._wake = Event()
 
     def drain_once(self):
         """Send one batch; True when the batch was full (there may be more due)."""

@@ -7,11 +7,11 @@ figures apart from the other end-to-end tests sharing the suite.
 import json
 
 from docx import Document
-from kombu import Connection, Exchange, Producer
 
 from shared import outbox
 from shared.auth import mint_token
 from shared.rpc_client import suite_proxy
+from tests.support.events import publish_events
 from tests.conftest import OTHER_OFFICE as OFFICE, wait_for
 
 STAFF = [("e2e-ld", "Nguyễn Lãnh Đạo", True), ("e2e-cv1", "Trần Chuyên Viên", False),
@@ -23,12 +23,7 @@ def envelope(event_type, data):
 
 
 def publish(suite, bodies):
-    with Connection(suite.env["AMQP_URI"]) as connection:
-        producer = Producer(connection)
-        exchange = Exchange("tasks.events", type="topic", durable=True)
-        for body in bodies:
-            producer.publish(body, exchange=exchange, routing_key=body["event_type"],
-                             serializer="json", delivery_mode=2)
+    publish_events(suite.env["AMQP_URI"], bodies)
 
 
 def completed(task_id, assignee, due, done, **extra):

@@ -15,7 +15,6 @@ from collections import Counter
 
 import pytest
 import requests
-from kombu import Connection, Exchange, Producer
 from sqlalchemy import func, select
 
 from services.notify.models import Delivery, Notification, Staff
@@ -23,6 +22,7 @@ from shared.auth import mint_token
 from shared.config import load_config
 from shared.outbox import build_envelope
 from shared.rpc_client import suite_proxy
+from tests.support.events import publish_events
 from tests.conftest import OFFICE, read_engine, wait_for
 from tests.support.smtp import SmtpServer
 
@@ -70,12 +70,7 @@ class NotifyProcess:
         self.process = None
 
     def publish(self, envelopes, source="tasks"):
-        with Connection(self.env["AMQP_URI"]) as connection:
-            producer = Producer(connection)
-            exchange = Exchange(f"{source}.events", type="topic", durable=True)
-            for envelope in envelopes:
-                producer.publish(envelope, exchange=exchange, routing_key=envelope["event_type"],
-                                 serializer="json", declare=[exchange], delivery_mode=2)
+        publish_events(self.env["AMQP_URI"], envelopes, source=source)
 
     def count(self, model, *where):
         engine = read_engine(self.db_url)

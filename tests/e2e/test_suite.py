@@ -8,7 +8,6 @@ import time
 
 import eventlet
 import pytest
-from kombu import Connection, Exchange, Producer
 from nameko.exceptions import RemoteError, RpcTimeout
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from shared.auth import mint_token
 from shared.broker_admin import BrokerAdmin
 from shared.errors import parse_remote_error
 from shared.rpc_client import suite_proxy
+from tests.support.events import publish_events
 from tests.conftest import OFFICE, read_engine, wait_for
 from tests.e2e.conftest import VANPHONG
 
@@ -108,12 +108,7 @@ def envelopes(start, count):
 
 
 def publish(suite, bodies):
-    with Connection(suite.env["AMQP_URI"]) as connection:
-        producer = Producer(connection)
-        exchange = Exchange("intake.events", type="topic", durable=True)
-        for body in bodies:
-            producer.publish(body, exchange=exchange, routing_key="document_received",
-                             serializer="json", delivery_mode=2)
+    publish_events(suite.env["AMQP_URI"], bodies)
 
 
 def wait_while_progressing(count, total, stall=60):

@@ -9,13 +9,14 @@ import json
 
 import pytest
 from docx import Document
-from kombu import Connection, Exchange, Producer, Queue
+from kombu import Connection, Exchange, Queue
 from nameko.exceptions import RemoteError
 
 from services.evaluation.service import EvaluationService
 from shared import outbox
 from shared.errors import parse_remote_error
 from shared.rpc_client import suite_proxy
+from tests.support.events import publish_events
 from tests.conftest import OFFICE, OTHER_OFFICE, wait_for
 
 pytestmark = pytest.mark.integration
@@ -59,12 +60,7 @@ def completed(task_id, assignee, due, completed_on=None, **extra):
 
 
 def publish(config, envelopes):
-    with Connection(config["AMQP_URI"]) as connection:
-        producer = Producer(connection)
-        exchange = Exchange("tasks.events", type="topic", durable=True)
-        for envelope in envelopes:
-            producer.publish(envelope, exchange=exchange, routing_key=envelope["event_type"],
-                             serializer="json", delivery_mode=2)
+    publish_events(config["AMQP_URI"], envelopes)
 
 
 class EventListener:

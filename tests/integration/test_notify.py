@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from kombu import Connection, Exchange, Producer
 from nameko.exceptions import RemoteError
 
 from services.notify.channels.webhook import SIGNATURE_HEADER, verify
@@ -13,6 +12,7 @@ from shared.errors import parse_remote_error
 from shared.outbox import build_envelope
 from shared.rpc_client import suite_proxy
 from shared.timeutil import now_local
+from tests.support.events import publish_events
 from tests.conftest import OFFICE, OTHER_OFFICE, wait_for
 
 pytestmark = pytest.mark.integration
@@ -43,10 +43,7 @@ def notify(runner_factory, service_config, smtp_server):
 
 def publish(config, source, event_type, data, office=OFFICE, envelope=None):
     envelope = envelope or build_envelope(source, event_type, data, office=office)
-    with Connection(config["AMQP_URI"]) as connection:
-        exchange = Exchange(f"{source}.events", type="topic", durable=True)
-        Producer(connection).publish(envelope, exchange=exchange, routing_key=event_type,
-                                     serializer="json", declare=[exchange], delivery_mode=2)
+    publish_events(config["AMQP_URI"], [envelope], source=source)
     return envelope
 
 
