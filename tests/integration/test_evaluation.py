@@ -99,7 +99,8 @@ def evaluation(runner_factory, service_config):
 def load_office(config, token):
     evaluator = token("dg1", ["evaluator"])
     publish(config, [staff_event(*row) for row in STAFF])
-    wait_for(lambda: len(call(config, "list_staff", evaluator)) == len(STAFF), message="staff")
+    wait_for(lambda: len(call(config, "list_staff", evaluator)) == len(STAFF), timeout=30,
+             message="staff")
     # cv4 moves from Tổng hợp to Hành chính on 1 October
     publish(config, [staff_event("cv4", "Võ Văn Bốn", "HC", "VP", False, "chuyen_vien",
                                  changed_on="2026-10-01", previous_unit_code="TH")])
