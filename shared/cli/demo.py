@@ -1,4 +1,6 @@
-"""`vanphong demo`: one incoming document through the running suite, shown step by step."""
+"""`vanphong demo`: one incoming document through the running suite, shown step by step:
+received (intake) → direction and assignment (tasks) → notices (notify) → handed in and
+accepted (tasks) → outcome recorded for the year-end evaluation (evaluation)."""
 import sys
 import time
 
@@ -37,11 +39,13 @@ def wait(what, fetch, timeout=20):
 @click.command()
 @click.option("--office", default=None, help="Office code (default: the first configured).")
 def demo(office):
-    """Register a sample incoming document and show it reach tasks and notify."""
+    """Take a sample incoming document through the whole loop of the running suite."""
     config = load_config()
     office = office or next(iter(offices(config)))
     clerk = mint_token(config, "vanthu", office, ["clerk"])
     leader = mint_token(config, "lanhdao", office, ["leader"])
+    head = mint_token(config, "truongphong", office, ["head"])
+    staff = mint_token(config, "chuyenvien", office, ["staff"])
     with suite_proxy(config, token=clerk) as proxy:
         document = proxy.intake.receive(document=SAMPLE)
     console.print(f"1. intake registered văn bản đến số [bold]{document['arrival_number']}[/] "
@@ -57,3 +61,34 @@ def demo(office):
         for notice in inbox["items"][:3]:
             table.add_row(notice["title"], notice["body"])
         console.print(table)
+
+    with suite_proxy(config, token=leader) as proxy:
+        proxy.tasks.upsert_unit(unit={"code": "TH", "name": "Phòng Tổng hợp"})
+        proxy.tasks.upsert_staff(staff={"staff_id": "truongphong", "full_name": "Trần Văn Trưởng",
+                                        "unit_code": "TH", "is_unit_head": True,
+                                        "position": "Trưởng phòng"})
+        proxy.tasks.upsert_staff(staff={"staff_id": "chuyenvien", "full_name": "Lê Thị Chuyên",
+                                        "unit_code": "TH", "position": "Chuyên viên"})
+        directed = proxy.tasks.direct(document_id=document["id"], lead="TH",
+                                      due_in_working_days=5,
+                                      note="Phòng Tổng hợp chủ trì, tham mưu nội dung trình kỳ họp")
+    task = directed["tasks"][0]
+    console.print(f"4. tasks: the leader gave it to Phòng Tổng hợp, due {task['due_date']} "
+                  f"(5 ngày làm việc); task {task['id']}")
+    with suite_proxy(config, token=head) as proxy:
+        proxy.tasks.assign(task_id=task["id"], assignee="chuyenvien")
+    with suite_proxy(config, token=staff) as proxy:
+        notices = wait("the staff member's notice", lambda: [
+            n for n in proxy.notify.inbox()["items"] if n["title"].endswith(task["title"])])
+        console.print(f"5. the head assigned it; notify told the staff member: {notices[0]['title']}")
+        proxy.tasks.accept(task_id=task["id"])
+        proxy.tasks.report_progress(task_id=task["id"], percent=80, note="Đã có dự thảo tờ trình")
+        proxy.tasks.submit(task_id=task["id"], result="Đã trình dự thảo nội dung kỳ họp")
+    with suite_proxy(config, token=leader) as proxy:
+        done = proxy.tasks.review(task_id=task["id"], decision="accept", quality_met=True)
+        console.print(f"6. handed in and accepted by the leader: status {done['status']}")
+        outcome = wait("the outcome in evaluation", lambda: [
+            o for o in proxy.evaluation.outcomes(assignee="chuyenvien")
+            if o["task_id"] == task["id"] and o["completed_on"]])[0]
+    console.print(f"7. evaluation recorded the outcome for the year-end rating: on time "
+                  f"{outcome['on_time']}, due {outcome['due_date']}, done {outcome['completed_on']}")
