@@ -59,13 +59,12 @@ def create_pg_database():
 
 
 def drop_pg_database(url):
+    """Drop a test database even while a service's pool is still reconnecting to it
+    (WITH (FORCE), PostgreSQL 13+, ends the sessions and drops in one statement)."""
     name = make_url(url).database
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-            {"name": name})
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
