@@ -1,4 +1,7 @@
-"""`vanphong rpc` and `vanphong token`."""
+"""`vanphong rpc` and `vanphong token`, and what every command that calls a service shares:
+`call_or_exit` (the answer, or the error on stderr and exit status 1) and
+`show_table_or_file` (a register or report on screen, or written as CSV/XLSX)."""
+import base64
 import json
 import sys
 from pathlib import Path
@@ -6,6 +9,7 @@ from pathlib import Path
 import click
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from rich.console import Console
+from rich.table import Table
 
 from shared.auth import mint_token
 from shared.config import load_config
@@ -13,6 +17,41 @@ from shared.errors import VanphongError, parse_remote_error
 from shared.rpc_client import call
 
 err = Console(stderr=True)
+out = Console()
+
+
+def call_or_exit(service, method, kwargs, token=None, timeout=None, config=None):
+    """The service's answer; on an error, its code, message and fields on stderr, exit 1."""
+    try:
+        return call(config or load_config(), service, method, kwargs, token=token,
+                    timeout=timeout)
+    except RemoteError as exc:
+        code, message, fields = parse_remote_error(exc)
+        err.print(f"[bold red]{code}[/]: {message}")
+        for field, problems in (fields or {}).items():
+            err.print(f"  {field}: {problems}")
+    except RpcTimeout as exc:
+        err.print(f"[bold red]TIMEOUT[/]: {service} did not answer {method} within {exc} s "
+                  f"(is it running? try `vanphong status`)")
+    except UnknownService:
+        err.print(f"[bold red]UNKNOWN_SERVICE[/]: no service {service!r} has ever started on "
+                  f"this broker (try `vanphong up`)")
+    sys.exit(1)
+
+
+def show_table_or_file(answer, fmt, output=None, title=None):
+    """A table answer ({title, headings, rows}) on screen, or its CSV/XLSX file written."""
+    if fmt == "table":
+        table = Table(title=title or answer.get("title"), show_lines=True)
+        for heading in answer["headings"]:
+            table.add_column(heading, overflow="fold")
+        for row in answer["rows"]:
+            table.add_row(*("" if cell is None else str(cell) for cell in row))
+        out.print(table)
+        return
+    path = Path(output or answer["file_name"])
+    path.write_bytes(base64.b64decode(answer["data"]))
+    out.print(f"wrote {path} ({answer['rows']} rows)")
 
 
 def read_payload(text):
@@ -48,23 +87,7 @@ def rpc_command(target, payload, token, timeout):
         raise click.BadParameter("write it as SERVICE.METHOD, e.g. intake.health",
                                  param_hint="SERVICE.METHOD")
     kwargs = read_payload(payload)
-    config = load_config()
-    try:
-        result = call(config, service, method, kwargs, token=token, timeout=timeout)
-    except RemoteError as exc:
-        code, message, fields = parse_remote_error(exc)
-        err.print(f"[bold red]{code}[/]: {message}")
-        for field, problems in fields.items():
-            err.print(f"  {field}: {problems}")
-        sys.exit(1)
-    except RpcTimeout as exc:
-        err.print(f"[bold red]TIMEOUT[/]: {service} did not answer within {exc} s "
-                  f"(is it running? try `vanphong status`)")
-        sys.exit(1)
-    except UnknownService:
-        err.print(f"[bold red]UNKNOWN_SERVICE[/]: no service {service!r} has ever started on "
-                  f"this broker (try `vanphong up`)")
-        sys.exit(1)
+    result = call_or_exit(service, method, kwargs, token, timeout)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
 
 

@@ -1,17 +1,14 @@
 """`vanphong eval`: an evaluator's year-end path — period scores, classification, titles, report."""
 import base64
 import json
-import sys
 from pathlib import Path
 
 import click
-from nameko.exceptions import RemoteError, RpcTimeout
 from rich.console import Console
 from rich.table import Table
 
-from shared.config import load_config
-from shared.errors import parse_remote_error
-from shared.rpc_client import call
+from shared.cli.calls import call_or_exit
+
 
 console = Console()
 err = Console(stderr=True)
@@ -24,17 +21,7 @@ AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print the answer
 
 
 def evaluation(method, token, timeout=120, **kwargs):
-    try:
-        return call(load_config(), "evaluation", method, kwargs, token=token, timeout=timeout)
-    except RemoteError as exc:
-        code, message, fields = parse_remote_error(exc)
-        err.print(f"[bold red]{code}[/]: {message}")
-        for field, problems in fields.items():
-            err.print(f"  {field}: {problems}")
-        sys.exit(1)
-    except RpcTimeout:
-        err.print(f"[bold red]TIMEOUT[/]: evaluation did not answer {method} in {timeout} s")
-        sys.exit(1)
+    return call_or_exit("evaluation", method, kwargs, token, timeout)
 
 
 def number(value):

@@ -8,14 +8,13 @@ import sys
 from datetime import datetime, timezone
 
 import click
-from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from rich.console import Console
 from rich.table import Table
 
 from shared.auth import mint_token
+from shared.cli.calls import call_or_exit
 from shared.config import load_config, offices
-from shared.errors import VanphongError, parse_remote_error
-from shared.rpc_client import call
+from shared.errors import VanphongError
 from shared.timeutil import TIMEZONE
 
 console = Console()
@@ -52,17 +51,7 @@ def token_for(config, token, user, office, roles):
 
 def notify_call(method, kwargs, identity):
     config = load_config()
-    try:
-        return call(config, "notify", method, kwargs, token=token_for(config, *identity))
-    except RemoteError as exc:
-        code, message, fields = parse_remote_error(exc)
-        err.print(f"[bold red]{code}[/]: {message}")
-        for field, problems in fields.items():
-            err.print(f"  {field}: {problems}")
-        sys.exit(1)
-    except (RpcTimeout, UnknownService):
-        err.print("[bold red]TIMEOUT[/]: notify did not answer (is it running? `vanphong status`)")
-        sys.exit(1)
+    return call_or_exit("notify", method, kwargs, token_for(config, *identity), config=config)
 
 
 def when(value):

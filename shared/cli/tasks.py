@@ -1,18 +1,8 @@
 """`vanphong tasks`: the bảng theo dõi and the Sổ theo dõi giải quyết văn bản đến."""
-import base64
-import sys
-from pathlib import Path
-
 import click
-from nameko.exceptions import RemoteError
-from rich.console import Console
-from rich.table import Table
 
-from shared.config import load_config
-from shared.errors import parse_remote_error
-from shared.rpc_client import call
+from shared.cli.calls import call_or_exit, show_table_or_file
 
-console = Console()
 TOKEN = click.option("--token", envvar="VANPHONG_TOKEN", required=True,
                      help="JWT (or VANPHONG_TOKEN).")
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]),
@@ -22,26 +12,7 @@ OUTPUT = click.option("--output", "-o", type=click.Path(dir_okay=False),
 
 
 def _call(method, kwargs, token):
-    try:
-        return call(load_config(), "tasks", method, kwargs, token=token)
-    except RemoteError as exc:
-        code, message, fields = parse_remote_error(exc)
-        console.print(f"[bold red]{code}[/]: {message} {fields or ''}")
-        sys.exit(1)
-
-
-def _show(answer, fmt, output):
-    if fmt == "table":
-        table = Table(title=answer["title"], show_lines=True)
-        for heading in answer["headings"]:
-            table.add_column(heading, overflow="fold")
-        for row in answer["rows"]:
-            table.add_row(*("" if cell is None else str(cell) for cell in row))
-        console.print(table)
-        return
-    path = Path(output or answer["file_name"])
-    path.write_bytes(base64.b64decode(answer["data"]))
-    console.print(f"wrote {path} ({answer['rows']} rows)")
+    return call_or_exit("tasks", method, kwargs, token)
 
 
 @click.group()
@@ -62,7 +33,7 @@ def table_command(period, group_by, scope, fmt, output, token):
     """Bảng theo dõi: assigned, done on time / late, in progress, overdue, due soon, rate."""
     answer = _call("tracking_table", {"scope": scope, "period": period, "group_by": group_by,
                                       "format": "json" if fmt == "table" else fmt}, token)
-    _show(answer, fmt, output)
+    show_table_or_file(answer, fmt, output)
 
 
 @tasks.command("register")
@@ -74,4 +45,4 @@ def register_command(year, fmt, output, token):
     """Sổ theo dõi giải quyết văn bản đến of a year."""
     answer = _call("incoming_register", {"year": year,
                                          "format": "json" if fmt == "table" else fmt}, token)
-    _show(answer, fmt, output)
+    show_table_or_file(answer, fmt, output)
