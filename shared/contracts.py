@@ -16,6 +16,32 @@ URGENT_PRIORITIES = frozenset({"khẩn", "thượng khẩn", "hỏa tốc"})
 OFFICE_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9_-]{1,39}$",
                               error="office codes are 2-40 capital letters, digits, '-' or '_'")
 
+# One definition of every field that crosses a service boundary.  The producer's schema and
+# every consumer's column are sized from these, so a value one service accepts is a value the
+# others can store (a 100-character staff id once dead-lettered staff_changed in two services).
+STAFF_ID_MAX, UNIT_CODE_MAX, TASK_GROUP_MAX, TASK_TYPE_MAX = 64, 40, 100, 40
+NAME_MAX, TITLE_MAX, SUBJECT_MAX, NUMBER_MAX, LONG_TEXT_MAX = 200, 500, 500, 60, 10_000
+STAFF_ID_RULE = validate.And(
+    validate.Length(min=1, max=STAFF_ID_MAX),
+    validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$",
+                    error="staff ids are letters without diacritics, digits, '.', '_', '@' or '-'"))
+UNIT_CODE_RULE = validate.And(
+    validate.Length(min=1, max=UNIT_CODE_MAX),
+    validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                    error="unit codes are letters without diacritics, digits, '.', '_' or '-'"))
+
+
+def staff_id_field(**kwargs):
+    return fields.String(validate=STAFF_ID_RULE, **kwargs)
+
+
+def unit_code_field(**kwargs):
+    return fields.String(validate=UNIT_CODE_RULE, **kwargs)
+
+
+def text_field(max_length, **kwargs):
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
 
 class ActorSchema(Schema):
     class Meta:
@@ -103,19 +129,20 @@ class StaffChangedData(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    staff_id = fields.String(required=True)
-    full_name = fields.String(required=True)
-    unit_code = fields.String(allow_none=True, load_default=None)
-    unit_name = fields.String(allow_none=True, load_default=None)
-    parent_unit_code = fields.String(allow_none=True, load_default=None)
-    position = fields.String(allow_none=True, load_default=None)
+    staff_id = staff_id_field(required=True)
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX))
+    unit_code = unit_code_field(allow_none=True, load_default=None)
+    unit_name = text_field(NAME_MAX, allow_none=True, load_default=None)
+    parent_unit_code = unit_code_field(allow_none=True, load_default=None)
+    position = text_field(NAME_MAX, allow_none=True, load_default=None)
     is_leader = fields.Boolean(load_default=False)      # lãnh đạo (office or unit head)
     is_unit_head = fields.Boolean(load_default=False)
-    task_group = fields.String(allow_none=True, load_default=None)   # nhóm có nhiệm vụ tương đồng
-    roles = fields.List(fields.String(), load_default=list)
-    email = fields.String(allow_none=True, load_default=None)
+    task_group = text_field(TASK_GROUP_MAX, allow_none=True, load_default=None)   # nhóm có nhiệm vụ tương đồng
+    roles = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list,
+                        validate=validate.Length(max=10))
+    email = text_field(NAME_MAX, allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
-    previous_unit_code = fields.String(allow_none=True, load_default=None)
+    previous_unit_code = unit_code_field(allow_none=True, load_default=None)
     changed_on = fields.Date(allow_none=True, load_default=None)
 
 
@@ -125,14 +152,14 @@ class TaskData(Schema):
         unknown = EXCLUDE
 
     task_id = fields.Integer(required=True)
-    title = fields.String(required=True)
-    assignee = fields.String(allow_none=True, load_default=None)     # staff id of the owner
-    assigner = fields.String(allow_none=True, load_default=None)
-    unit_code = fields.String(allow_none=True, load_default=None)
-    unit_head = fields.String(allow_none=True, load_default=None)
-    coordinators = fields.List(fields.String(), load_default=list)
+    title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
+    assignee = staff_id_field(allow_none=True, load_default=None)     # staff id of the owner
+    assigner = staff_id_field(allow_none=True, load_default=None)
+    unit_code = unit_code_field(allow_none=True, load_default=None)
+    unit_head = staff_id_field(allow_none=True, load_default=None)
+    coordinators = fields.List(staff_id_field(), load_default=list)
     due_date = fields.Date(allow_none=True, load_default=None)
-    task_type = fields.String(load_default="general")
+    task_type = fields.String(load_default="general", validate=validate.Length(max=TASK_TYPE_MAX))
     weight = fields.Float(load_default=1.0)
     urgent = fields.Boolean(load_default=False)
     document_id = fields.Integer(allow_none=True, load_default=None)
@@ -147,8 +174,8 @@ class TaskProgressData(TaskData):
 
 
 class TaskSubmittedData(TaskData):
-    result = fields.String(allow_none=True, load_default=None)
-    reply_number = fields.String(allow_none=True, load_default=None)
+    result = text_field(LONG_TEXT_MAX, allow_none=True, load_default=None)
+    reply_number = text_field(NUMBER_MAX, allow_none=True, load_default=None)
     submitted_on = fields.Date(required=True)
 
 
@@ -156,14 +183,14 @@ class TaskReviewedData(TaskData):
     decision = fields.String(required=True, validate=validate.OneOf(["accept", "return"]))
     quality_met = fields.Boolean(required=True)
     reason = fields.String(allow_none=True, load_default=None)
-    reviewer = fields.String(required=True)
+    reviewer = staff_id_field(required=True)
     reviewed_on = fields.Date(required=True)
     failed_reviews = fields.Integer(load_default=0)      # so far, this one included
 
 
 class TaskCompletedData(TaskData):
     """The outcome evaluation scores: quantity, quality (failed reviews), progress (delays)."""
-    assignee = fields.String(required=True)
+    assignee = staff_id_field(required=True)
     due_date = fields.Date(required=True)
     completed_on = fields.Date(required=True)
     on_time = fields.Boolean(required=True)
@@ -193,7 +220,7 @@ class ExtensionDecidedData(TaskData):
     new_due_date = fields.Date(allow_none=True, load_default=None)
     objective_cause = fields.Boolean(load_default=False)
     reason = fields.String(allow_none=True, load_default=None)
-    decided_by = fields.String(required=True)
+    decided_by = staff_id_field(required=True)
 
 
 class TaskCancelledData(TaskData):
