@@ -4,6 +4,7 @@ nameko passes context data along RPC calls and events, so the caller's identity 
 work from service to service.  Tokens are HS256 with a shared secret or RS256 verified with a
 public key (so a real identity provider can issue them), configured under ``AUTH``.
 """
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -11,12 +12,14 @@ import jwt
 from nameko.extensions import DependencyProvider
 
 from shared.config import offices as configured_offices
+from shared.contracts import STAFF_ID_MAX
 from shared.errors import Forbidden, InvalidInput, Unauthorized
 
 CONTEXT_KEY = "authorization"
 ROLES = ("clerk", "leader", "head", "staff", "evaluator", "admin", "service")
 CLEARANCE_NONE, CLEARANCE_MAT, CLEARANCE_TOI_MAT, CLEARANCE_TUYET_MAT = 0, 1, 2, 3
 DEFAULT_TTL_SECONDS = 8 * 3600
+STAFF_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ def decode_token(config, authorization):
     """The Principal behind a ``Bearer <JWT>`` value; Unauthorized when it is missing or bad."""
     if not authorization:
         raise Unauthorized("no token: send 'authorization: Bearer <JWT>' in the context data")
+    if not isinstance(authorization, str) or len(authorization) > 8192:
+        raise Unauthorized("the authorization value must be 'Bearer <JWT>'")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("the authorization value must be 'Bearer <JWT>'")
@@ -80,14 +85,38 @@ def decode_token(config, authorization):
         raise Unauthorized("the token has expired")
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"the token is not valid: {exc}")
-    roles = frozenset(claims.get("roles") or ())
+    return Principal(**_checked_claims(config, claims))
+
+
+def _checked_claims(config, claims):
+    """The claims as a Principal takes them; Unauthorized naming the first claim of a wrong type
+    (a list as office, "abc" as clearance) instead of failing later inside a service."""
+    sub, office = claims.get("sub"), claims.get("office")
+    if not isinstance(sub, str) or not STAFF_ID_PATTERN.fullmatch(sub) or len(sub) > STAFF_ID_MAX:
+        raise Unauthorized("the token's 'sub' must be a staff id", {"sub": ["not a staff id"]})
+    if not isinstance(office, str) or not office:
+        raise Unauthorized("the token's 'office' must be an office code",
+                           {"office": ["not an office code"]})
+    raw_roles = claims.get("roles") or []
+    if not isinstance(raw_roles, list) or not all(isinstance(r, str) for r in raw_roles):
+        raise Unauthorized("the token's 'roles' must be a list of role names",
+                           {"roles": ["not a list of role names"]})
+    roles = frozenset(raw_roles)
     if not roles <= set(ROLES):
-        raise Unauthorized(f"the token names unknown roles: {sorted(roles - set(ROLES))}")
+        raise Unauthorized(f"the token names unknown roles: {sorted(roles - set(ROLES))}",
+                           {"roles": ["unknown role"]})
+    clearance = claims.get("clearance", CLEARANCE_NONE)
+    if clearance is None:
+        clearance = CLEARANCE_NONE
+    if (isinstance(clearance, bool) or not isinstance(clearance, int)
+            or not CLEARANCE_NONE <= clearance <= CLEARANCE_TUYET_MAT):
+        raise Unauthorized("the token's 'clearance' must be an integer from 0 to 3",
+                           {"clearance": ["not an integer from 0 to 3"]})
     known = configured_offices(config)
-    if known and claims["office"] not in known:
-        raise Unauthorized(f"the token's office {claims['office']!r} is not an office of this deployment")
-    return Principal(sub=str(claims["sub"]), office=claims["office"], roles=roles,
-                     clearance=int(claims.get("clearance") or 0))
+    if known and office not in known:
+        raise Unauthorized(f"the token's office {office!r} is not an office of this deployment",
+                           {"office": ["unknown office"]})
+    return {"sub": sub, "office": office, "roles": roles, "clearance": clearance}
 
 
 class CallerContext:

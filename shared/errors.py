@@ -56,8 +56,19 @@ class Unavailable(VanphongError):
     code = "UNAVAILABLE"
 
 
+class BudgetExceeded(Unavailable):
+    """A request that ran longer than its budget: stopped so that it cannot hold a worker."""
+
+
+class Internal(VanphongError):
+    """What a caller is told of a failure that is not theirs: a reference for the logs, nothing
+    of the cause (no SQL, no parameters, no traceback)."""
+
+    code = "INTERNAL"
+
+
 ERROR_CODES = {cls.code: cls for cls in (
-    InvalidInput, NotFound, Conflict, Duplicate, Unauthorized, Forbidden, Unavailable)}
+    InvalidInput, NotFound, Conflict, Duplicate, Unauthorized, Forbidden, Unavailable, Internal)}
 
 _REMOTE_VALUE = re.compile(r"^(?P<code>[A-Z_]+): (?P<message>.*?)(?: (?P<fields>\{.*\}))?$", re.S)
 
