@@ -6,6 +6,10 @@ by the database itself, so redelivered events, repeated idempotency keys and con
 replicas cannot create a second.  Stored channels (the inbox) are delivered in the same
 transaction; the others are claimed later by a sender, sent with no transaction open, and
 their outcome written back (`claim`, `finish`).  All times are stored in UTC.
+
+Nothing here reads the wall clock: every function that stamps a time takes `now` from its
+caller (the service or the sender), so a test, a replay or a run under another date sees one
+consistent clock.
 """
 import logging
 from dataclasses import dataclass
@@ -26,10 +30,6 @@ log = logging.getLogger(__name__)
 
 PROBLEM_CHANNEL = "none"   # deliveries that could not be made at all (unresolved, unrenderable)
 DELIVERY_KEY = ("office", "recipient", "channel", "dedup_key")
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
 
 
 def as_utc(moment):
@@ -112,14 +112,14 @@ def preferences_for(session, runtime, office, staff_id):
                      runtime.defaults(office))
 
 
-def save_preferences(session, office, staff_id, settings):
+def save_preferences(session, office, staff_id, settings, now):
     row = session.get(Preference, (office, staff_id))
     if row is None:
         row = Preference(office=office, staff_id=staff_id)
         session.add(row)
     row.settings = dict(settings)
     row.digest_time = settings.get("digest_time")
-    row.updated_at = utcnow()
+    row.updated_at = as_utc(now)
     return row
 
 
@@ -219,13 +219,13 @@ def resolve(session, office, entries):
     return resolution
 
 
-def plan(session, runtime, office, request, now=None):
+def plan(session, runtime, office, request, now):
     """Deliveries for one NoticeRequest; a summary of what was created and what was not.
 
     Raises InvalidInput (nothing written) for an unknown template, a template that does not
     render, or a recipient of another office.  Unresolved recipients are recorded as problems.
     """
-    now = now or utcnow()
+    now = as_utc(now)
     runtime.templates.check(request.template, office)
     resolution = resolve(session, office, request.recipients)
     names = {p["staff_id"]: p["full_name"] for p in staff_of(session, office)}
@@ -272,13 +272,13 @@ def plan(session, runtime, office, request, now=None):
             **resolution.report()}
 
 
-def plan_or_record(session, runtime, office, request, now=None):
+def plan_or_record(session, runtime, office, request, now):
     """`plan` for event handlers: a notice that cannot be made is recorded, not raised.
 
     Retrying an event cannot fix a broken template, so the failure goes to the delivery log
     (visible with `deliveries --failed`) and the event counts as handled.
     """
-    now = now or utcnow()
+    now = as_utc(now)
     try:
         with session.begin_nested():
             return plan(session, runtime, office, request, now)
@@ -301,6 +301,7 @@ def message_of(delivery):
 
 def claim(session, worker, now, lease_seconds, limit):
     """Lease up to `limit` due deliveries to `worker` (a dead worker's leases expire)."""
+    now = as_utc(now)
     due = or_(and_(Delivery.status == PENDING, Delivery.next_attempt_at <= now),
               and_(Delivery.status == SENDING,
                    Delivery.claimed_at < now - timedelta(seconds=lease_seconds)))
@@ -330,9 +331,9 @@ class Outcome:
         return self.error is None
 
 
-def finish(session, runtime, worker, outcomes, now=None):
+def finish(session, runtime, worker, outcomes, now):
     """Write back what the sender saw: the attempt in the log, then sent, retry or give up."""
-    now = now or utcnow()
+    now = as_utc(now)
     if not outcomes:
         return
     found = {d.id: d for d in session.scalars(
@@ -393,9 +394,9 @@ def fail_over(session, runtime, delivery, now):
             return name
 
 
-def requeue_failed(session, office, ids=None, now=None):
+def requeue_failed(session, office, ids, now):
     """Dead deliveries (or the given ones) go back to the queue with fresh attempts."""
-    now = now or utcnow()
+    now = as_utc(now)
     query = (update(Delivery)
              .where(Delivery.office == office, Delivery.status == DEAD,
                     Delivery.channel != PROBLEM_CHANNEL)

@@ -5,7 +5,7 @@ office's time zone): a `DigestRun` row per person and day, inserted before anyth
 makes a second replica's timer, or a second pass, a no-op.  Nothing to report, nothing sent.
 Tasks come from task events (`track`), so notify needs no call to tasks.
 """
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -24,13 +24,13 @@ def _as_date(value):
     return date.fromisoformat(str(value)[:10])
 
 
-def track(session, office, event_type, data):
-    """Keep the open-task copy up to date from one task event."""
+def track(session, office, event_type, data, now):
+    """Keep the open-task copy up to date from one task event (`now`: when it was handled)."""
     row = session.get(TrackedTask, (office, data["task_id"]))
     if event_type in ("task_completed", "task_cancelled"):
         if row is not None:
             row.open = False
-            row.updated_at = datetime.now(timezone.utc)
+            row.updated_at = now
         return
     if row is None:
         row = TrackedTask(office=office, task_id=data["task_id"], open=True)
@@ -42,7 +42,7 @@ def track(session, office, event_type, data):
             row.due_date = _as_date(data["new_due_date"])
     elif data.get("due_date"):
         row.due_date = _as_date(data["due_date"])
-    row.updated_at = datetime.now(timezone.utc)
+    row.updated_at = now
 
 
 def compose(tasks, unread, unread_titles, today, calendar, due_within=DUE_WITHIN_WORKING_DAYS):

@@ -1,23 +1,10 @@
-"""The inbox channel: notices stored for people, read and unread."""
-from datetime import datetime, timezone
+"""The inbox channel: notices stored for people, read and unread.
 
+Notices are stored by `deliveries.insert_deliveries`, in the transaction that plans them.
+"""
 from sqlalchemy import func, or_, select, update
 
 from services.notify.models import Notification
-
-def deliver(session, office, recipient, dedup_key, category, title, body, urgent=False):
-    """Store one notice; None when this recipient already has it (same dedup key)."""
-    existing = session.execute(select(Notification.id).where(
-        Notification.office == office, Notification.recipient == recipient,
-        Notification.dedup_key == dedup_key)).scalar_one_or_none()
-    if existing is not None:
-        return None
-    notice = Notification(office=office, recipient=recipient, dedup_key=dedup_key,
-                          category=category, title=title, body=body, urgent=urgent,
-                          created_at=datetime.now(timezone.utc))
-    session.add(notice)
-    session.flush()
-    return notice
 
 
 def addressed_to(principal):
@@ -40,12 +27,12 @@ def unread_count(session, principal):
         or_(Notification.read_at.is_(None)))).scalar_one()
 
 
-def mark_read(session, principal, ids=None):
+def mark_read(session, principal, ids, now):
     """Mark the caller's notices read (all unread ones when `ids` is None); how many changed."""
     query = update(Notification).where(
         Notification.office == principal.office,
         Notification.recipient.in_(addressed_to(principal)),
-        Notification.read_at.is_(None)).values(read_at=datetime.now(timezone.utc))
+        Notification.read_at.is_(None)).values(read_at=now)
     if ids is not None:
         query = query.where(Notification.id.in_(list(ids)))
     return session.execute(query).rowcount

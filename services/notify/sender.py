@@ -9,6 +9,7 @@ leaves leases that expire, and another sender (or the restarted one) takes them 
 import logging
 import os
 import uuid
+from datetime import datetime, timezone
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -22,6 +23,12 @@ from shared.background import DrainLoop
 from shared.db import Database
 
 log = logging.getLogger(__name__)
+
+
+def utcnow():
+    """The wall clock.  Only the service and this sender read it; the domain modules are
+    given `now`."""
+    return datetime.now(timezone.utc)
 
 
 def sender_settings(config):
@@ -48,6 +55,7 @@ def runtime_from_config(config, registry=None):
 class Sender(DrainLoop):
     max_backoff = 32.0
     description = "notify sender"
+    clock = staticmethod(utcnow)   # a test replays the sender on its own clock
 
     def __init__(self, engine, runtime, settings, worker_id):
         super().__init__()
@@ -61,7 +69,7 @@ class Sender(DrainLoop):
     def drain_once(self):
         """Send one batch; True when the batch was full (there may be more due)."""
         with self.sessionmaker() as session, session.begin():
-            messages = deliveries.claim(session, self.worker_id, deliveries.utcnow(),
+            messages = deliveries.claim(session, self.worker_id, self.clock(),
                                         self.settings["lease_seconds"], self.settings["batch"])
         for _ in self.pool.imap(self.send_and_record, messages):
             pass
@@ -72,23 +80,23 @@ class Sender(DrainLoop):
         messages in flight (at most `concurrency`), which carry the same Message-ID."""
         outcome = self.send_one(message)
         with self.sessionmaker() as session, session.begin():
-            deliveries.finish(session, self.runtime, self.worker_id, [outcome])
+            deliveries.finish(session, self.runtime, self.worker_id, [outcome], self.clock())
         return outcome
 
     def send_one(self, message):
-        started = deliveries.utcnow()
+        started = self.clock()
         channel = self.runtime.registry.get(message.channel, message.office)
         try:
             if channel is None:
                 raise PermanentFailure(f"channel {message.channel!r} is not installed")
             channel.send(message)
         except PermanentFailure as exc:
-            return deliveries.Outcome(message.delivery_id, started, deliveries.utcnow(),
+            return deliveries.Outcome(message.delivery_id, started, self.clock(),
                                       str(exc) or type(exc).__name__, permanent=True)
         except Exception as exc:  # TransientFailure, or a plugin's own error: retry
-            return deliveries.Outcome(message.delivery_id, started, deliveries.utcnow(),
+            return deliveries.Outcome(message.delivery_id, started, self.clock(),
                                       f"{type(exc).__name__}: {exc}")
-        return deliveries.Outcome(message.delivery_id, started, deliveries.utcnow())
+        return deliveries.Outcome(message.delivery_id, started, self.clock())
 
 
 class Outbound(DependencyProvider):

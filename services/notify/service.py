@@ -8,7 +8,7 @@ from services.notify.preferences import merge as merge_preferences
 from services.notify.preferences import validate as validate_preferences
 from services.notify.schemas import (AttemptSchema, DeliveriesQuerySchema, DeliverySchema,
                                      NotificationSchema, PreferencesSchema, SendSchema)
-from services.notify.sender import Outbound
+from services.notify.sender import Outbound, utcnow
 from shared import health
 from shared.auth import Auth
 from shared.calendar import WorkingCalendar
@@ -69,7 +69,7 @@ class NotifyService:
         if not all and not (isinstance(ids, list) and ids and all_ints(ids)):
             raise InvalidInput("give the notices to mark read, or all=true",
                                {"ids": ["a non-empty list of notice ids"]})
-        marked = inbox.mark_read(self.db.session, principal, None if all else ids)
+        marked = inbox.mark_read(self.db.session, principal, None if all else ids, utcnow())
         self.db.commit()
         return {"marked": marked, "unread": inbox.unread_count(self.db.session, principal)}
 
@@ -84,7 +84,7 @@ class NotifyService:
         notice = reactions.NoticeRequest(
             given["template"], given["category"], given["recipients"], given["data"],
             f"send:{given['idempotency_key']}", urgent=given["priority"] == "urgent")
-        summary = deliveries.plan(self.db.session, self.runtime, office, notice)
+        summary = deliveries.plan(self.db.session, self.runtime, office, notice, utcnow())
         self.db.commit()
         self.outbound.wake()
         log.info("%s sent %s to %d recipients", principal.sub, given["template"],
@@ -125,7 +125,7 @@ class NotifyService:
         principal = self.auth.require("admin", "service", "clerk")
         if ids is not None and not (isinstance(ids, list) and all_ints(ids)):
             raise InvalidInput("ids must be a list of delivery ids", {"ids": [repr(ids)]})
-        requeued = deliveries.requeue_failed(self.db.session, principal.office, ids)
+        requeued = deliveries.requeue_failed(self.db.session, principal.office, ids, utcnow())
         self.db.commit()
         self.outbound.wake()
         return {"requeued": requeued}
@@ -154,7 +154,7 @@ class NotifyService:
             lambda name, address: registry.get(name, principal.office).validate_address(address))
         stored = deliveries.stored_preferences(self.db.session, principal.office, [staff_id])
         merged = merge_preferences(stored.get(staff_id, {}), given)
-        deliveries.save_preferences(self.db.session, principal.office, staff_id, merged)
+        deliveries.save_preferences(self.db.session, principal.office, staff_id, merged, utcnow())
         self.db.commit()
         return self.get_preferences(staff_id if staff_id != principal.sub else None)
 
@@ -169,14 +169,14 @@ class NotifyService:
 
     @timer("DIGEST_CHECK_SECONDS", 60)
     def digests(self):
-        self._run_digests(deliveries.utcnow())
+        self._run_digests(utcnow())
 
     @rpc
     def send_digests(self, at=None):
         """Make the digests due at `at` (ISO datetime; default now) for the caller's office."""
         principal = self.auth.require("admin", "service")
         try:
-            moment = datetime.fromisoformat(at) if at else deliveries.utcnow()
+            moment = datetime.fromisoformat(at) if at else utcnow()
         except (TypeError, ValueError):
             raise InvalidInput("at must be an ISO date-time", {"at": [repr(at)]})
         if moment.tzinfo is None:
@@ -196,10 +196,12 @@ class NotifyService:
     def _react(self, event, consumer, track=False):
         if not self.db.first_delivery(event, consumer):
             return
+        now = utcnow()
         if track:
-            digest.track(self.db.session, event["office"], event["event_type"], event["data"])
+            digest.track(self.db.session, event["office"], event["event_type"], event["data"],
+                         now)
         for notice in reactions.notices_for(event):
-            deliveries.plan_or_record(self.db.session, self.runtime, event["office"], notice)
+            deliveries.plan_or_record(self.db.session, self.runtime, event["office"], notice, now)
         self.db.commit()
         self.outbound.wake()
 

@@ -33,7 +33,10 @@ TASK = {"task_id": 41, "title": "Tổng hợp ý kiến cử tri trước kỳ h
 
 @pytest.fixture
 def notify(runner_factory, service_config, smtp_server):
-    config = service_config(NotifyService, NOTIFY={
+    # The digest timer stays out of these tests (they use the wall clock and would see a
+    # digest appear whenever a run crosses a chosen digest time); send_digests is called with
+    # an explicit moment where a test wants one.
+    config = service_config(NotifyService, DIGEST_CHECK_SECONDS=86400, NOTIFY={
         "channels": {"email": smtp_server.settings(), "webhook": {"secret": SECRET}},
         "retry": {"max_attempts": 40, "initial": 0.3, "max_wait": 1.0, "jitter": 0.1},
         "sender": {"poll_interval": 0.2, "lease_seconds": 30}})

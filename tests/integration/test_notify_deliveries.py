@@ -91,7 +91,7 @@ def send_due(db, runtime, now, worker="w1"):
     with db() as session, session.begin():
         messages = deliveries.claim(session, worker, now, 60, 100)
     sender = Sender.__new__(Sender)
-    sender.runtime = runtime
+    sender.runtime, sender.clock = runtime, lambda: now
     outcomes = [Sender.send_one(sender, m) for m in messages]
     with db() as session, session.begin():
         deliveries.finish(session, runtime, worker, outcomes, now)
@@ -139,7 +139,7 @@ def test_sent_retried_then_failed_over_then_dead(db, runtime, smtp_server):
         with_staff(session)
         deliveries.save_preferences(session, OFFICE, "cv1", {
             "channels": {"task": ["email"]}, "fallback": ["zalo", "inbox"],
-            "addresses": {"zalo": "0912345678"}})
+            "addresses": {"zalo": "0912345678"}}, NOW)
         deliveries.plan(session, runtime, OFFICE, notice(["cv1", "lead1"]), NOW)
     smtp_server.stop()
     now = NOW
@@ -168,7 +168,7 @@ def test_sent_retried_then_failed_over_then_dead(db, runtime, smtp_server):
 
     smtp_server.start()
     with db() as session, session.begin():
-        assert deliveries.requeue_failed(session, OFFICE) == 1
+        assert deliveries.requeue_failed(session, OFFICE, None, now) == 1
     send_due(db, runtime, now + timedelta(seconds=1))
     with db() as session:
         [lead_email] = rows(session, Delivery.recipient == "lead1", Delivery.channel == "email")
@@ -181,7 +181,7 @@ def test_transient_failures_wait_with_backoff(db, runtime):
     with db() as session, session.begin():
         with_staff(session)
         deliveries.save_preferences(session, OFFICE, "cv1", {
-            "channels": {"*": ["zalo"]}, "addresses": {"zalo": "09"}})
+            "channels": {"*": ["zalo"]}, "addresses": {"zalo": "09"}}, NOW)
         deliveries.plan(session, runtime, OFFICE, notice(["cv1"]), NOW)
     ZaloChannel.fail = [TransientFailure("timeout")]
     send_due(db, runtime, NOW)
@@ -196,7 +196,7 @@ def test_quiet_hours_hold_intrusive_channels_until_morning_but_not_urgent_ones(d
     with db() as session, session.begin():
         with_staff(session)
         deliveries.save_preferences(session, OFFICE, "cv1",
-                                    {"quiet_hours": {"start": "21:00", "end": "06:30"}})
+                                    {"quiet_hours": {"start": "21:00", "end": "06:30"}}, night)
         deliveries.plan(session, runtime, OFFICE, notice(["cv1"], "calm"), night)
         deliveries.plan(session, runtime, OFFICE, notice(["cv1"], "fire", urgent=True), night)
         deliveries.plan(session, runtime, OFFICE,
@@ -273,17 +273,19 @@ def test_digest_once_per_working_day_with_due_overdue_and_unread(db, runtime):
     with db() as session, session.begin():
         with_staff(session)
         deliveries.save_preferences(session, OFFICE, "cv1", {"digest_time": "07:30",
-                                                             "channels": {"*": ["inbox"]}})
-        deliveries.save_preferences(session, OFFICE, "cv2", {"digest_time": "07:30"})
+                                                             "channels": {"*": ["inbox"]}}, NOW)
+        deliveries.save_preferences(session, OFFICE, "cv2", {"digest_time": "07:30"}, NOW)
         for task_id, title, due in ((1, "Báo cáo quý IV", "2026-11-20"),
                                     (2, "Tổng hợp ý kiến cử tri", "2026-11-25"),
                                     (3, "Kế hoạch năm 2027", "2026-12-31")):
             digest.track(session, OFFICE, "task_assigned",
-                         {"task_id": task_id, "title": title, "assignee": "cv1", "due_date": due})
+                         {"task_id": task_id, "title": title, "assignee": "cv1", "due_date": due},
+                         NOW)
         digest.track(session, OFFICE, "task_assigned",
                      {"task_id": 4, "title": "Việc đã xong", "assignee": "cv1",
-                      "due_date": "2026-11-19"})
-        digest.track(session, OFFICE, "task_completed", {"task_id": 4, "title": "Việc đã xong"})
+                      "due_date": "2026-11-19"}, NOW)
+        digest.track(session, OFFICE, "task_completed", {"task_id": 4, "title": "Việc đã xong"},
+                     NOW)
         deliveries.plan(session, runtime, OFFICE, notice(["cv1"], "unread-1"), NOW)
     before = datetime(2026, 11, 23, 7, 0, tzinfo=TIMEZONE)
     at = datetime(2026, 11, 23, 7, 31, tzinfo=TIMEZONE)

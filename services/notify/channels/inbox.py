@@ -1,5 +1,5 @@
-"""The inbox channel: the notice is stored in notify's database for the person to read."""
-from services.notify import inbox
+"""The inbox channel: the notice is stored in notify's database for the person to read
+(by `deliveries.insert_deliveries`, in the transaction that plans it)."""
 from services.notify.channels.base import Channel
 
 
@@ -10,11 +10,6 @@ class InboxChannel(Channel):
 
     def address_for(self, person, addresses):
         return "inbox"
-
-    def store(self, session, message):
-        """The stored notice (None when this recipient already has one with the same key)."""
-        return inbox.deliver(session, message.office, message.recipient, message.dedup_key,
-                             message.category, message.title, message.body, message.urgent)
 
     def send(self, message):
         raise TypeError("the inbox is stored in the transaction, not sent")
