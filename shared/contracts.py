@@ -63,6 +63,7 @@ class EnvelopeSchema(Schema):
     office = fields.String(required=True, validate=OFFICE_CODE)
     actor = fields.Nested(ActorSchema, allow_none=True, load_default=None)
     data = fields.Dict(required=True)
+    signature = fields.String(load_default=None, validate=validate.Length(max=200))
 
 
 class DocumentReceivedData(Schema):

@@ -6,6 +6,11 @@ handler's event is requeued (after a short backoff) and, after the limit, Rabbit
 ``<queue>.dlq`` through the ``vanphong.dead-letter`` exchange, where `vanphong queues` shows it.
 An envelope that fails the contract is dead-lettered at once: retrying cannot fix it.
 
+Before a handler runs, the envelope must also come from whom it says: the producer's signature
+(`shared.signing`), the exchange of the producer it names, the event type the queue is bound
+for, and an office this deployment serves.  A forged or foreign event is parked at once in the
+dead letters with the reason in the ``x-vanphong-reason`` header.
+
 Handlers make themselves idempotent with the inbox (``self.db.first_delivery(event, ...)``).
 """
 import logging
@@ -15,7 +20,9 @@ from kombu import Connection, Exchange, Queue
 from nameko.events import EventHandler, get_event_exchange
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
+from shared import signing
 from shared.config import amqp_uri
+from shared.config import offices as configured_offices
 from shared.contracts import validate_envelope
 from shared.errors import InvalidInput
 
@@ -25,6 +32,7 @@ DEAD_LETTER_EXCHANGE = "vanphong.dead-letter"
 DEFAULT_DELIVERY_LIMIT = 5
 DEFAULT_RETRY_BACKOFF = 0.2
 MAX_RETRY_BACKOFF = 5.0
+REASON_HEADER = "x-vanphong-reason"
 
 
 def event_settings(config):
@@ -93,6 +101,7 @@ class ReliableEventHandler(EventHandler):
     def setup(self):
         config = self.container.config
         self.delivery_limit, self.retry_backoff = event_settings(config)
+        _, self.verification_keys = signing.signing_keys(config)
         self.queue = handler_queue(config, self.source_service, self.event_type,
                                    self.container.service_name, self.method_name)
         with Connection(amqp_uri(config)) as connection:
@@ -100,13 +109,46 @@ class ReliableEventHandler(EventHandler):
         self.queue_consumer.register_provider(self)
 
     def handle_message(self, body, message):
+        reason = self.refusal(body, message)
+        if reason:
+            self.park(body, message, reason)
+            return
+        super().handle_message(body, message)
+
+    def refusal(self, body, message):
+        """Why this message must not reach the handler, or None."""
         try:
             validate_envelope(body)
         except InvalidInput as exc:
-            log.error("dead-lettering event on %s: %s", self.queue.name, exc)
+            return f"the envelope breaks the contract: {exc}"
+        exchange = (message.delivery_info or {}).get("exchange")
+        if body["source"] != self.source_service or exchange != f"{self.source_service}.events":
+            return (f"the event says it comes from {body['source']!r} but arrived on "
+                    f"{exchange!r}")
+        if body["event_type"] != self.event_type:
+            return f"event type {body['event_type']!r} on the queue of {self.event_type!r}"
+        known = configured_offices(self.container.config)
+        if known and body["office"] not in known:
+            return f"office {body['office']!r} is not an office of this deployment"
+        return signing.problem(body, self.verification_keys)
+
+    def park(self, body, message, reason):
+        """Move a refused message to this queue's dead letters, saying why."""
+        log.error("dead-lettering event %s on %s: %s",
+                  message.properties.get("message_id"), self.queue.name, reason)
+        try:
+            with Connection(amqp_uri(self.container.config),
+                            transport_options={"confirm_publish": True}) as connection:
+                connection.Producer().publish(
+                    body, exchange=dead_letter_exchange(), routing_key=self.queue.name,
+                    headers={**(message.headers or {}), REASON_HEADER: reason[:1000]},
+                    serializer="json", delivery_mode=2, retry=True,
+                    retry_policy={"max_retries": 3})
+        except Exception:
+            log.exception("could not park event on %s; rejecting it", self.queue.name)
             message.reject(requeue=False)
             return
-        super().handle_message(body, message)
+        message.ack()
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is not None:

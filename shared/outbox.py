@@ -23,6 +23,7 @@ from nameko.events import get_event_exchange
 from sqlalchemy import (Column, DateTime, Integer, String, Table, Text, and_, func, or_, select,
                         update)
 
+from shared import signing
 from shared.background import DrainLoop
 from shared.config import amqp_uri
 from shared.contracts import validate_data
@@ -121,6 +122,7 @@ class Relay(DrainLoop):
                                    retry_policy={"max_retries": 3, "interval_start": 0.5,
                                                  "interval_step": 1, "interval_max": 2})
         self.relay_id = f"{service_name}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.signing_key, _ = signing.signing_keys(config)
 
     def drain_once(self):
         """Publish one batch; True when a full batch went out (there may be more)."""
@@ -130,7 +132,8 @@ class Relay(DrainLoop):
             for row in rows:
                 status, error = PUBLISHED, None
                 try:
-                    self.publisher.publish(json.loads(row.envelope), exchange=self.exchange,
+                    envelope = signing.sign(json.loads(row.envelope), self.signing_key)
+                    self.publisher.publish(envelope, exchange=self.exchange,
                                            routing_key=row.event_type, message_id=row.event_id)
                 except UndeliverableMessage:
                     status, error = UNROUTED, "no queue is bound for this event type"

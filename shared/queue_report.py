@@ -2,8 +2,8 @@
 
 Framework-free so the rules can be tested on hand-written dicts.  Suite queues are nameko's
 RPC queues ``rpc-<service>``, event-handler queues
-``evt-<source>-<event_type>--<service>.<method>`` and their dead-letter queues
-``<handler queue>.dlq`` (see `shared.events`).  Reply queues ``rpc.reply-*`` belong to
+``evt-<source>-<event_type>--<service>.<method>`` and the dead-letter queue ``<queue>.dlq`` of
+each (poison requests, see `shared.entrypoints`; failed or forged events, `shared.events`).  Reply queues ``rpc.reply-*`` belong to
 callers, come and go with them, and are left out unless ``include_all``.
 
 Warning rules (only suite queues raise warnings; ``include_all`` widens the view, not the
@@ -35,10 +35,10 @@ _EVENT = re.compile(r"^evt-(?P<source>\w+)-(?P<event_type>.+)--(?P<service>\w+)\
 
 def classify(name, services=SERVICES):
     """(kind, consuming service) of a queue name; service is None outside the suite."""
-    match = _RPC.match(name)
-    if match and match["service"] in services:
-        return RPC, match["service"]
     base = name[:-len(DLQ_SUFFIX)] if name.endswith(DLQ_SUFFIX) else None
+    match = _RPC.match(base or name)
+    if match and match["service"] in services:
+        return (DEAD_LETTER if base else RPC), match["service"]
     match = _EVENT.match(base or name)
     if match and match["service"] in services:
         return (DEAD_LETTER if base else EVENT), match["service"]
@@ -52,7 +52,7 @@ def _rate(stats, key):
 def _row(queue, kind, service, by_name):
     name, stats = queue["name"], queue.get("message_stats") or {}
     dead_letters = None
-    if kind == EVENT and name + DLQ_SUFFIX in by_name:
+    if kind in (EVENT, RPC) and name + DLQ_SUFFIX in by_name:
         dead_letters = by_name[name + DLQ_SUFFIX].get("messages_ready", 0)
     return {
         "name": name, "kind": kind, "service": service,

@@ -110,7 +110,7 @@ def service_config(rabbit_config, suite_config, databases):
             "DB_URL": db_url,
             "AUTH": suite_config["AUTH"],
             "OFFICES": suite_config["OFFICES"],
-            "EVENTS": {"delivery_limit": 3, "retry_backoff": 0},
+            "EVENTS": {**suite_config["EVENTS"], "delivery_limit": 3, "retry_backoff": 0},
             "OUTBOX": {"poll_interval": 0.2},
             "RPC_TIMEOUT": 10,
         }

@@ -10,10 +10,11 @@ from services.intake.service import IntakeService
 from services.notify.service import NotifyService
 from services.tasks.models import DirectionItem
 from services.tasks.service import TasksService
-from shared import outbox
+from shared import outbox, signing
 from shared.errors import parse_remote_error
 from shared.rpc_client import suite_proxy
 from tests.conftest import OFFICE, OTHER_OFFICE, read_engine, wait_for
+from tests.support.events import suite_signing_key
 
 pytestmark = pytest.mark.integration
 
@@ -78,11 +79,13 @@ def test_same_event_delivered_twice_is_applied_once(suite):
         producer = Producer(connection)
         exchange = Exchange("intake.events", type="topic", durable=True)
         for _ in range(2):
-            producer.publish(envelope, exchange=exchange, routing_key="document_received",
-                             serializer="json", declare=[exchange])
+            producer.publish(signing.sign(envelope, suite_signing_key()), exchange=exchange,
+                             routing_key="document_received", serializer="json",
+                             declare=[exchange])
         other = dict(envelope, event_id="0" * 8 + envelope["event_id"][8:],
                      data=dict(envelope["data"], document_id=100))
-        producer.publish(other, exchange=exchange, routing_key="document_received",
+        producer.publish(signing.sign(other, suite_signing_key()), exchange=exchange,
+                         routing_key="document_received",
                          serializer="json")
 
     engine = read_engine(config["DB_URL"])

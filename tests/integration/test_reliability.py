@@ -7,7 +7,7 @@ from kombu import Connection, Exchange, Producer
 from sqlalchemy import MetaData, Table, select
 
 from services.intake.models import Base as IntakeBase
-from shared import outbox
+from shared import outbox, signing
 from shared.broker_admin import BrokerAdmin
 from shared.cli.queues import queues as queues_command
 from shared.db import make_engine
@@ -15,6 +15,7 @@ from shared.entrypoints import rpc
 from shared.events import event_handler
 from shared.db import Database
 from tests.conftest import OFFICE, read_engine, wait_for
+from tests.support.events import suite_signing_key
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +39,9 @@ class BrokenConsumer:
 
 
 def publish_raw(config, body, routing_key="document_received"):
+    """Publish as a relay does (an envelope gets the suite's signature), or a raw body as is."""
+    if isinstance(body, dict) and "event_id" in body:
+        body = signing.sign(body, suite_signing_key())
     with Connection(config["AMQP_URI"]) as connection:
         exchange = Exchange("intake.events", type="topic", durable=True)
         Producer(connection).publish(body, exchange=exchange, routing_key=routing_key,
@@ -241,7 +245,7 @@ RELAY_REPLICA = """
 import eventlet; eventlet.monkey_patch()
 import json, sys
 from services.intake.models import Base
-from shared import outbox
+from shared import outbox, signing
 from shared.db import make_engine
 config = json.loads(sys.argv[1])
 relay = outbox.Relay(make_engine(config["DB_URL"]), Base.metadata, "intake", config)

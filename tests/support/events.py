@@ -5,13 +5,24 @@ for raises here instead of vanishing and turning into a timeout far from its cau
 """
 from kombu import Connection, Exchange, Producer
 
+from shared import signing
+from shared.config import load_config
+
 
 class Unroutable(AssertionError):
     pass
 
 
-def publish_events(amqp_uri, envelopes, source=None):
-    """Publish envelopes to ``<source>.events`` (default: each envelope's own `source`)."""
+def suite_signing_key():
+    return signing.signing_keys(load_config())[0]
+
+
+def publish_events(amqp_uri, envelopes, source=None, sign=True):
+    """Publish envelopes to ``<source>.events`` (default: each envelope's own `source`), signed
+    with the suite's key as a relay signs them (``sign=False`` publishes them as given)."""
+    if sign:
+        key = suite_signing_key()
+        envelopes = [signing.sign(envelope, key) for envelope in envelopes]
     returned = []
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
