@@ -32,7 +32,7 @@ def test_classify_suite_queues():
     assert classify(EVT + ".dlq") == ("dead-letter", "tasks")
     assert classify("rpc.reply-standalone_rpc_proxy-1234")[0] == "reply"
     assert classify("rpc-unknown")[0] == "other"
-    assert classify("rpc-intake.dlq")[0] == "other"
+    assert classify("rpc-intake.dlq") == ("dead-letter", "intake")     # poison requests
 
 
 def test_reply_and_foreign_queues_ignored_unless_all():
