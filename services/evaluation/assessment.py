@@ -12,7 +12,7 @@ from services.evaluation.models import (DRAFT, PUBLISHED, Classification, Classi
                                         HistoryLevel, UnitRating)
 from services.evaluation.rules import HTTNV, HTXSNV, LEVELS, YearInput, r2
 from services.evaluation.staff import Directory
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 
 GENERAL_SOURCE = "tiêu chí chung tối đa {max} điểm (Nghị định 335/2025/NĐ-CP)"
 
@@ -20,19 +20,21 @@ GENERAL_SOURCE = "tiêu chí chung tối đa {max} điểm (Nghị định 335/2
 # --- general criteria and closing periods
 
 def set_general_criteria(session, office, evaluator, period_code, entries, settings):
-    """Record the evaluator's general-criteria points; every entry is checked before any is written."""
+    """Record the evaluator's general-criteria points (`entries` as `GeneralEntrySchema` loads
+    them); every entry is checked against the office's maximum before any is written."""
     period = periods.parse(period_code, allow_year=True)
     general = settings["general_criteria"]
     maximum = general["max"]
     parts = general.get("parts") or {}
     problems = {}
     clean = []
+    seen = set()
     for index, entry in enumerate(entries):
         where = f"entries[{index}]"
-        staff_id = str(entry.get("staff_id") or "").strip()
-        if not staff_id:
-            problems[f"{where}.staff_id"] = ["required"]
-            continue
+        staff_id = entry["staff_id"]
+        if staff_id in seen:
+            problems[f"{where}.staff_id"] = [f"{staff_id} is given twice"]
+        seen.add(staff_id)
         criteria = entry.get("criteria") or {}
         points = entry.get("points")
         for name, value in criteria.items():
@@ -74,13 +76,13 @@ def _number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def close_period(session, office, period_code, principal):
+def close_period(session, office, period_code, actor):
     period = periods.parse(period_code)
     existing = {r.period for r in session.execute(select(ClosedPeriod).where(
         ClosedPeriod.office == office)).scalars()}
     for month in period.months():
         if month not in existing:
-            session.add(ClosedPeriod(office=office, period=month, closed_by=principal.sub,
+            session.add(ClosedPeriod(office=office, period=month, closed_by=actor,
                                      closed_at=datetime.now(timezone.utc)))
     session.flush()
     return period
@@ -283,10 +285,8 @@ def publish_blockers(entries):
     return problems
 
 
-def publish(session, office, year, principal):
-    if not principal.has_any("evaluator", "leader", "admin"):
-        raise Forbidden("publishing a classification needs the role evaluator or leader",
-                        {"roles": sorted(principal.roles)})
+def publish(session, office, year, actor):
+    """Publish the year's classification (who may: `permissions.RULES`)."""
     found = get_classification(session, office, year)
     if found.status == PUBLISHED:
         raise Conflict(f"the classification of {year} is already published",
@@ -296,10 +296,25 @@ def publish(session, office, year, principal):
     if problems:
         raise Conflict(f"the classification of {year} cannot be published yet", problems)
     found.status = PUBLISHED
-    found.published_by = principal.sub
+    found.published_by = actor
     found.published_at = datetime.now(timezone.utc)
     session.flush()
     return found, entries
+
+
+def tied_with(session, office, year, staff_id):
+    """The others tied with `staff_id` for the same council places (its task group's tie)."""
+    found = session.execute(select(Classification).where(
+        Classification.office == office, Classification.year == year)).scalar_one_or_none()
+    if found is None:
+        return []
+    entries = entries_of(session, found.id)
+    tied = [e for e in entries if e.council_pending
+            or any(a.get("rule") == "quota_council" for a in e.adjustments)]
+    target = next((e for e in tied if e.staff_id == staff_id), None)
+    if target is None:
+        return []
+    return [e.staff_id for e in tied if e.task_group == target.task_group and e is not target]
 
 
 def decide_tie(session, office, year, staff_id, level, reason, actor):

@@ -96,10 +96,15 @@ def record_initiative(session, office, given, actor):
     return row
 
 
-def recognise_initiative(session, office, initiative_id, given):
+def initiative(session, office, initiative_id):
+    """The office's initiative; another office's answers like one that does not exist."""
     row = session.get(Initiative, initiative_id)
     if row is None or row.office != office:
         raise NotFound(f"no initiative {initiative_id}", {"initiative_id": ["not found"]})
+    return row
+
+
+def recognise_initiative(session, row, given):
     if given["level"] not in INITIATIVE_LEVELS:
         raise InvalidInput("unknown recognition level",
                            {"level": [f"got {given['level']!r}; one of {', '.join(INITIATIVE_LEVELS)}"]})
@@ -263,9 +268,9 @@ def record_ballot(session, office, year, title, subject, council_members, votes_
             if needs else f"{TITLE_NAMES[title]}: không có ngưỡng biểu quyết riêng"}
 
 
-def award_titles(session, office, year, awards, decision_number, awarded_on, actor, rules,
-                 settings):
-    """Award the given titles (or every eligible proposal that passed its ballot); all or nothing."""
+def chosen_proposals(session, office, year, awards):
+    """The proposals `awards` names ([{title, subject}]), or, with None, every eligible one
+    that passed its ballot (a unit: its highest collective title only)."""
     proposals = session.execute(select(TitleProposal).where(
         TitleProposal.office == office, TitleProposal.year == year)).scalars().all()
     if not proposals:
@@ -274,20 +279,26 @@ def award_titles(session, office, year, awards, decision_number, awarded_on, act
     if awards is None:
         chosen = [p for p in proposals if p.status == "proposed" and p.eligible
                   and (not p.needs_ballot or p.ballot_passed)]
-        # a unit gets its highest collective title only
         excellent_units = {p.subject for p in chosen if p.title == TT_LDXS}
-        chosen = [p for p in chosen if not (p.title == TT_LDTT and p.subject in excellent_units)]
-    else:
-        chosen, problems = [], {}
-        for index, item in enumerate(awards):
-            row = by_key.get((item.get("title"), item.get("subject")))
-            if row is None:
-                problems[f"awards[{index}]"] = [f"no proposal of {item.get('title')} for "
-                                                f"{item.get('subject')} in {year}"]
-            else:
-                chosen.append(row)
-        if problems:
-            raise NotFound("unknown candidates", problems)
+        return [p for p in chosen if not (p.title == TT_LDTT and p.subject in excellent_units)]
+    chosen, problems = [], {}
+    for index, item in enumerate(awards):
+        row = by_key.get((item.get("title"), item.get("subject")))
+        if row is None:
+            problems[f"awards[{index}]"] = [f"no proposal of {item.get('title')} for "
+                                            f"{item.get('subject')} in {year}"]
+        else:
+            chosen.append(row)
+    if problems:
+        raise NotFound("unknown candidates", problems)
+    return chosen
+
+
+def award_titles(session, office, year, chosen, decision_number, awarded_on, actor, rules,
+                 settings):
+    """Award the `chosen` proposals (`chosen_proposals`); all or nothing."""
+    proposals = session.execute(select(TitleProposal).where(
+        TitleProposal.office == office, TitleProposal.year == year)).scalars().all()
     discipline = _discipline(session, office, year)
     problems = {}
     for row in chosen:

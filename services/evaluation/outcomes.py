@@ -118,14 +118,18 @@ def record_extension(session, event):
     return outcome
 
 
-def list_for(session, office, assignee=None, period=None):
+def list_for(session, office, assignee=None, period=None, limit=None, offset=0):
+    """The office's outcomes by deadline, one page (`limit` from `offset`)."""
     query = select(TaskOutcome).where(TaskOutcome.office == office)
     if assignee:
         query = query.where(TaskOutcome.assignee == assignee)
     if period:
         query = query.where(or_(TaskOutcome.due_period == period,
                                 and_(TaskOutcome.due_period.is_(None), TaskOutcome.period == period)))
-    return session.execute(query.order_by(TaskOutcome.due_date, TaskOutcome.id)).scalars().all()
+    query = query.order_by(TaskOutcome.due_date, TaskOutcome.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return session.execute(query).scalars().all()
 
 
 # --- weights (quy đổi)

@@ -306,7 +306,8 @@ def test_emulation_titles_ballots_and_report(evaluation, token):
     assert proposals[("CSTDCS", "cv1")]["ballot_passed"] is True      # the ballot is kept
 
     listener = EventListener(evaluation, "evaluation", "titles_awarded")
-    awarded = call(evaluation, "award_titles", leader, year=2026, decision_number="25/QĐ-VP")
+    # ld1 is among the candidates: the evaluator awards (nobody awards a title to themselves)
+    awarded = call(evaluation, "award_titles", evaluator, year=2026, decision_number="25/QĐ-VP")
     assert sorted((a["title"], a.get("staff_id") or a.get("unit_code")) for a in awarded["awarded"]) == [
         ("BANG_KHEN", "cv1"), ("CSTDCS", "cv1"), ("GIAY_KHEN", "cv1"), ("LDTT", "cv1"),
         ("LDTT", "cv2"), ("LDTT", "ld1"), ("LDTT", "tp1"), ("TT_LDXS", "TH")]

@@ -10,8 +10,7 @@ from services.evaluation import assessment
 from services.evaluation.models import Base, GeneralCriteria, StaffAssignment, StaffRecord, TaskOutcome
 from services.evaluation.rules import choose
 from services.evaluation.settings import office_settings
-from shared.auth import Principal
-from shared.errors import Conflict, Forbidden
+from shared.errors import Conflict
 
 OFFICE = "DT-VPHDND"
 TODAY = date(2027, 1, 10)
@@ -56,10 +55,8 @@ def test_a_tie_at_the_cut_waits_for_the_council(session):
     assert entries["a1"].level == "HTXSNV" and not entries["a1"].council_pending
     assert entries["a2"].council_pending and entries["a3"].council_pending
     assert found.quota[0]["places_for_council"] == 1
-    evaluator = Principal("dg", OFFICE, frozenset({"evaluator"}))
-
     with pytest.raises(Conflict) as raised:
-        assessment.publish(session, OFFICE, 2026, evaluator)
+        assessment.publish(session, OFFICE, 2026, "dg")
     assert set(raised.value.fields) == {"a2", "a3"}
 
     assessment.decide_tie(session, OFFICE, 2026, "a2", "HTXSNV", "Hội đồng bỏ phiếu 7/9", "dg")
@@ -68,9 +65,9 @@ def test_a_tie_at_the_cut_waits_for_the_council(session):
     assert "1 place(s)" in raised.value.fields["level"][0]
     assessment.decide_tie(session, OFFICE, 2026, "a3", "HTTNV", "Hội đồng bỏ phiếu 2/9", "dg")
 
-    with pytest.raises(Forbidden):
-        assessment.publish(session, OFFICE, 2026, Principal("cv", OFFICE, frozenset({"head"})))
-    published, entries = assessment.publish(session, OFFICE, 2026, evaluator)
+    assert sorted(assessment.tied_with(session, OFFICE, 2026, "a1")) == []
+    assert assessment.tied_with(session, OFFICE, 2026, "a2") == ["a3"]   # decided, still of the tie
+    published, entries = assessment.publish(session, OFFICE, 2026, "dg")
     levels = {e.staff_id: e.level for e in entries}
     assert (levels["a1"], levels["a2"], levels["a3"]) == ("HTXSNV", "HTXSNV", "HTTNV")
     assert published.status == "published"
