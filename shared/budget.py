@@ -5,7 +5,7 @@ Two clocks stop an over-budget worker, because eventlet switches only where code
 - a hub timer throws `BudgetExceeded` into the worker when the budget ends while it waits
   (on the database, the broker, a socket);
 - a process CPU-time itimer (``SIGVTALRM``, so it never collides with ``SIGALRM`` users such as
-  pytest-timeout) checks, every `TICK_SECONDS` of CPU, whether the greenlet running right now
+  pytest-timeout; Python restarts system calls it interrupts) checks, every `TICK_SECONDS` of CPU, whether the greenlet running right now
   is a worker past its deadline, and raises in it: a worker that computes without ever waiting
   would otherwise block every other worker of the process and its broker heartbeat.
 
@@ -14,7 +14,6 @@ work is rolled back by its teardown like any failed request.
 """
 import logging
 import signal
-import threading
 import time
 from weakref import WeakKeyDictionary
 
@@ -51,13 +50,17 @@ def _on_cpu_tick(_signum, _frame):
 def install_cpu_watchdog():
     """Start the CPU-time tick once per process (only the main thread may set signals)."""
     global _installed
-    if _installed or threading.current_thread() is not threading.main_thread():
+    if _installed:
         return
     previous = signal.getsignal(signal.SIGVTALRM)
     if previous not in (signal.SIG_DFL, signal.SIG_IGN, None, _on_cpu_tick):
         log.warning("SIGVTALRM already has a handler; the CPU budget watchdog is off")
         return
-    signal.signal(signal.SIGVTALRM, _on_cpu_tick)
+    try:
+        signal.signal(signal.SIGVTALRM, _on_cpu_tick)
+    except ValueError:      # not the process's main OS thread (greenlets all share it)
+        log.warning("the CPU budget watchdog needs the main thread; it is off")
+        return
     signal.setitimer(signal.ITIMER_VIRTUAL, TICK_SECONDS, TICK_SECONDS)
     _installed = True
 
