@@ -12,9 +12,12 @@ from datetime import date
 
 from shared.errors import InvalidInput
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-YEAR = re.compile(r"^(\d{4})$")
+FIRST_YEAR, LAST_YEAR = 2000, 2100     # the years evaluation scores, classifies and records
+YEAR_TEXT = f"a year between {FIRST_YEAR} and {LAST_YEAR}"
+
+MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
+QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])\Z")
+YEAR = re.compile(r"^([0-9]{4})\Z")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class Period:
 
 def parse(code, field="period", allow_year=False):
     text = str(code or "").strip()
+    if YEAR.match(text[:4]) and not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        raise InvalidInput(f"{field} must be in {YEAR_TEXT}",
+                           {field: [f"got {text[:20]!r}; {YEAR_TEXT}"]})
     match = MONTH.match(text)
     if match:
         year, month = int(match.group(1)), int(match.group(2))
@@ -51,7 +57,8 @@ def parse(code, field="period", allow_year=False):
         year = int(text)
         return Period(text, "year", year, date(year, 1, 1), date(year, 12, 31))
     expected = "a month YYYY-MM or a quarter YYYY-Qn" + (" or a year YYYY" if allow_year else "")
-    raise InvalidInput(f"{field} must be {expected}", {field: [f"got {code!r}; expected {expected}"]})
+    raise InvalidInput(f"{field} must be {expected}",
+                       {field: [f"got {text[:20]!r}; expected {expected}"]})
 
 
 def year_periods(year, kind="month"):

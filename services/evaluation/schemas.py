@@ -7,6 +7,7 @@ from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from services.evaluation.periods import FIRST_YEAR, LAST_YEAR, YEAR_TEXT
 from services.evaluation.rules import DISCIPLINE_FORMS, LEVELS
 from services.evaluation.rules.emulation_2022 import INITIATIVE_LEVELS, TITLE_NAMES
 from shared.contracts import (LONG_TEXT_MAX, NAME_MAX, NUMBER_MAX, TASK_TYPE_MAX, TITLE_MAX,
@@ -14,7 +15,6 @@ from shared.contracts import (LONG_TEXT_MAX, NAME_MAX, NUMBER_MAX, TASK_TYPE_MAX
 from shared.errors import InvalidInput
 from shared.schemas import load
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 ENTRIES_MAX = 2000          # people or items in one call: an office has 30-40 staff
 AUTHORS_MAX = 50
 TITLES_PER_ENTRY_MAX = 10
@@ -23,7 +23,6 @@ PAGE_MAX, PAGE_DEFAULT = 2000, 1000
 CRITERIA_MAX, CRITERION_NAME_MAX = 20, 40
 ID_MAX = 2 ** 31 - 1        # evaluation's integer keys
 
-YEAR_TEXT = f"a year between {FIRST_YEAR} and {LAST_YEAR}"
 LEVEL = validate.OneOf(LEVELS, error="one of " + ", ".join(LEVELS))
 TITLE = validate.OneOf(list(TITLE_NAMES), error="one of " + ", ".join(TITLE_NAMES))
 
@@ -39,9 +38,9 @@ def _period_rule(pattern, expected):
     return check
 
 
-MONTH = _period_rule(r"^\d{4}-(0[1-9]|1[0-2])$", "a month YYYY-MM")
-PERIOD = _period_rule(r"^\d{4}-((0[1-9]|1[0-2])|Q[1-4])$", "a month YYYY-MM or a quarter YYYY-Qn")
-PERIOD_OR_YEAR = _period_rule(r"^\d{4}(-((0[1-9]|1[0-2])|Q[1-4]))?$",
+MONTH = _period_rule(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z", "a month YYYY-MM")
+PERIOD = _period_rule(r"^[0-9]{4}-((0[1-9]|1[0-2])|Q[1-4])\Z", "a month YYYY-MM or a quarter YYYY-Qn")
+PERIOD_OR_YEAR = _period_rule(r"^[0-9]{4}(-((0[1-9]|1[0-2])|Q[1-4]))?\Z",
                               "a month YYYY-MM, a quarter YYYY-Qn or a year YYYY")
 
 
