@@ -7,13 +7,12 @@ the commit to the entrypoint.
 import base64
 import binascii
 
-from sqlalchemy import select
-
-from services.intake import registration
+from services.intake import access, registration
 from services.intake.channels.edxml import build_status, parse_edxml
 from services.intake.extraction import extract_text
 from services.intake.models import Document
 from services.intake.parsing import parse_document
+from services.intake.requests import CORRECTABLE_FIELDS
 from shared.errors import InvalidInput
 from shared.timeutil import now_local
 
@@ -59,12 +58,16 @@ def organ_of(config, office):
     return organ
 
 
-def _find_by_external_id(session, office, external_ids):
+def _targets(session, principal, external_ids):
+    """The caller's incoming documents an edXML recall, update or replacement names.
+
+    A document the caller may not see is not a target: the message is handled as if it were
+    not in the register (it is never changed, recalled or replaced, and never named).
+    """
     if not external_ids:
         return []
-    return session.execute(select(Document).where(
-        Document.office == office, Document.direction == "in",
-        Document.external_id.in_(external_ids))).scalars().all()
+    return access.documents_for(session, principal, Document.direction == "in",
+                                Document.external_id.in_(external_ids), purpose=access.CHANGE)
 
 
 def _edxml_fields(message):
@@ -87,8 +90,8 @@ def receive_edxml(work, principal, config, data, max_attachment_bytes):
     if message["kind"] == "status":
         return _record_status(work, principal, message), None
     action = message["action"]
-    targets = _find_by_external_id(work.session, principal.office,
-                                   message["business"].get("target_document_ids") or [])
+    targets = _targets(work.session, principal,
+                       message["business"].get("target_document_ids") or [])
     if action == "recall" and targets:
         for document in targets:
             document.status = "recalled"
@@ -101,6 +104,7 @@ def receive_edxml(work, principal, config, data, max_attachment_bytes):
         return {"action": action, "documents": [d.id for d in targets]}, _answer(
             config, principal, message, "01", "Đã nhận yêu cầu thu hồi")
     fields = _edxml_fields(message)
+    warnings = list(message.get("warnings", []))
     if action == "update" and targets:
         from services.intake import issuing
         live = [document for document in targets if document.status != "recalled"]
@@ -110,16 +114,17 @@ def receive_edxml(work, principal, config, data, max_attachment_bytes):
                 config, principal, message, "02", "Từ chối: văn bản đã bị thu hồi")
         for document in live:
             changes = {k: v for k, v in fields.items()
-                       if v not in (None, "", []) and k in issuing.CORRECTABLE_FIELDS
+                       if v not in (None, "", []) and k in CORRECTABLE_FIELDS
                        and v != getattr(document, k)}
             changes.pop("to_places", None)
+            registration.fit_to_columns(changes, warnings)
             if changes:
                 issuing.correct(work, principal, document, changes, "edXML: cập nhật văn bản")
-        return {"action": action, "documents": [d.id for d in live]}, _answer(
+        return {"action": action, "documents": [d.id for d in live],
+                "warnings": warnings}, _answer(
             config, principal, message)
     text = message.get("content") or None
     parsed = parse_document(text) if text and len(text) > 200 else None
-    warnings = list(message.get("warnings", []))
     if action in ("update", "recall"):
         warnings.append(f"edXML {action} for a document not in the register: registered as new")
     document, duplicates = registration.register(
@@ -148,9 +153,10 @@ def _record_status(work, principal, message):
     """A status answer to one of our outgoing documents goes into that document's history."""
     code = (message.get("response_for") or {}).get("code") or ""
     number, _, notation = code.partition("/")
-    document = work.session.execute(select(Document).where(
-        Document.office == principal.office, Document.direction == "out",
-        Document.code_number == number, Document.code_notation == notation)).scalars().first()
+    found = access.documents_for(work.session, principal, Document.direction == "out",
+                                 Document.code_number == number,
+                                 Document.code_notation == notation, purpose=access.CHANGE)
+    document = found[0] if found else None
     if document is not None:
         registration.append_history(document, principal, "edxml_status",
                                     status_code=message["status_code"],

@@ -5,18 +5,15 @@ Numbers run from 01 each year; the office chooses one sequence for all types or 
 """
 import json
 
-from sqlalchemy import select
-
-from services.intake import registration, search
+from services.intake import access, registration, search
 from services.intake.doc_types import abbreviation_for, canonical_type_name
 from services.intake.models import Document
 from services.intake.numbering import next_number
-from shared.auth import Principal
+from services.intake.requests import CORRECTABLE_FIELDS
 from shared.errors import Conflict, InvalidInput
 from shared.timeutil import today_local
 
 SCHEMES = ("single", "per_type")
-CORRECTABLE_FIELDS = tuple(f for f in registration.REGISTRATION_FIELDS if f != "secrecy")
 
 
 def numbering_settings(config, office):
@@ -70,18 +67,23 @@ def issue(work, principal, fields, settings, to_offices=()):
 
 
 def deliver_internally(work, event, known_offices):
-    """The copies of an issued document for the offices of this deployment it was sent to."""
-    source = work.session.get(Document, event["data"]["document_id"])
+    """The copies of an issued document for the offices of this deployment it was sent to.
+
+    Only the sending office's own issued outgoing document crosses: an event that names any
+    other document (another office's, an incoming one, a recalled one) delivers nothing.
+    """
+    source = access.issued_document_of(work.session, event["office"],
+                                       event["data"]["document_id"])
+    if source is None:
+        return []
     delivered = []
     for office in event["data"]["to_offices"]:
-        if office == event["office"] or office not in known_offices:
+        if office == source.office or office not in known_offices:
             continue
-        external_id = f"internal:{source.office}:{source.id}"
-        exists = work.session.execute(select(Document.id).where(
-            Document.office == office, Document.external_id == external_id)).scalar_one_or_none()
-        if exists:
+        receiver = access.office_principal(office)
+        external_id = access.internal_copy_id(source)
+        if access.documents_for(work.session, receiver, Document.external_id == external_id):
             continue
-        receiver = _service_principal(office)
         fields = {f: getattr(source, f) for f in registration.REGISTRATION_FIELDS
                   if f not in registration.LIST_FIELDS}
         fields["to_places"] = json.loads(source.to_places or "[]")
@@ -93,10 +95,6 @@ def deliver_internally(work, event, known_offices):
                          for a in source.attachments])
         delivered.append(document)
     return delivered
-
-
-def _service_principal(office):
-    return Principal(sub="intake", office=office, roles=frozenset({"service"}), clearance=3)
 
 
 def correct(work, principal, document, changes, reason):
@@ -138,11 +136,15 @@ def recall(work, principal, document, reason):
 
 
 def recall_internal_copies(work, event):
-    external_id = f"internal:{event['office']}:{event['data']['document_id']}"
-    copies = work.session.execute(select(Document).where(
-        Document.external_id == external_id, Document.status != "recalled")).scalars().all()
+    """Recall the copies delivered inside the deployment, once the sender's own outgoing
+    document really is recalled (an event about any other document recalls nothing)."""
+    source = access.recalled_document_of(work.session, event["office"],
+                                         event["data"]["document_id"])
+    if source is None:
+        return []
+    copies = access.internal_copies_of(work.session, source)
     for copy in copies:
         copy.status = "recalled"
-        registration.append_history(copy, _service_principal(copy.office), "recalled",
+        registration.append_history(copy, access.office_principal(copy.office), "recalled",
                                     reason=f"recalled by the sender: {event['data']['reason']}")
     return copies

@@ -82,7 +82,7 @@ class Attachment(Base):
     content_type: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)   # read only when used
 
     document: Mapped[Document] = relationship(back_populates="attachments")
 

@@ -1,8 +1,7 @@
 """Sổ đăng ký văn bản đến / đi (Nghị định 30/2020, Phụ lục IV), as rows, CSV and XLSX."""
 import json
 
-from sqlalchemy import select
-
+from services.intake import access
 from services.intake.models import Document
 from shared import exports
 
@@ -41,20 +40,22 @@ def _note(document):
     return "; ".join(notes)
 
 
-def rows(session, office, clearance, year, direction):
+def rows(session, principal, year, direction):
+    """The register's rows of a year: only documents the caller may see (a classified document
+    above their clearance is kept in the register of those cleared for it, not shown masked)."""
     if direction == "in":
-        query = (select(Document).where(Document.office == office, Document.direction == "in",
-                                        Document.arrival_year == year)
+        query = (access.select_visible(principal)
+                 .where(Document.direction == "in", Document.arrival_year == year)
                  .order_by(Document.arrival_number))
     else:
-        query = (select(Document).where(Document.office == office, Document.direction == "out")
+        query = (access.select_visible(principal)
+                 .where(Document.direction == "out")
                  .order_by(Document.issued_date, Document.id))
     result = []
     for document in session.execute(query).scalars():
         if direction == "out" and (not document.issued_date or document.issued_date.year != year):
             continue
-        hidden = document.secrecy_level > clearance
-        subject = "(văn bản mật)" if hidden else _type_and_subject(document)
+        subject = _type_and_subject(document)
         if direction == "in":
             result.append((_date(document.arrival_date), document.arrival_number,
                            document.organ_name or "", _symbol(document),
@@ -62,7 +63,7 @@ def rows(session, office, clearance, year, direction):
         else:
             places = "; ".join(json.loads(document.to_places or "[]"))
             result.append((_symbol(document), _date(document.issued_date), subject,
-                           document.signer_full_name or "", "" if hidden else places, "", "", "",
+                           document.signer_full_name or "", places, "", "", "",
                            "", _note(document)))
     return result
 

@@ -5,12 +5,12 @@ import hashlib
 import json
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import and_
 
-from services.intake import search
+from services.intake import access, search
 from services.intake.models import Attachment, Document
 from services.intake.numbering import arrival_sequence, next_numbers
-from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.errors import InvalidInput
 from shared.timeutil import today_local
 
 SECRECY_LEVELS = {None: 0, "mật": 1, "tối mật": 2, "tuyệt mật": 3}
@@ -80,32 +80,43 @@ def decode_attachments(items, max_bytes):
     return decoded
 
 
-def find_duplicates(session, office, direction, fields, checksums, external_id=None):
-    """Earlier documents that look like this one: same file, or same số + ký hiệu + organ + date."""
-    found = {}
+WITHHELD_DUPLICATE = ("possible duplicate of a classified document, not named here: not "
+                      "everyone who may read this record is cleared for it")
+
+
+def find_duplicates(session, principal, direction, fields, checksums, external_id=None,
+                    level=0):
+    """Earlier documents that look like this one: same message, same file, or same số + ký hiệu
+    + organ + date.  Returns ({id: reason} of those this record may name, whether others match).
+
+    What is written on a record is read by everyone who may read the record, so a match is named
+    only when it is no more secret than both the caller's clearance and the new record's `level`;
+    any other match is only counted (WITHHELD_DUPLICATE), never named.
+    """
+    reader = access.limited_to(principal, level)
+    checks = []
     if external_id:
-        rows = session.execute(select(Document.id).where(
-            Document.office == office, Document.direction == direction,
-            Document.external_id == external_id)).scalars()
-        for document_id in rows:
-            found.setdefault(document_id, f"same message as document {document_id} ({external_id})")
+        checks.append((Document.external_id == external_id,
+                       lambda document: f"same message as document {document.id} ({external_id})"))
     if checksums:
-        rows = session.execute(
-            select(Attachment.document_id, Attachment.file_name)
-            .join(Document).where(Document.office == office, Document.direction == direction,
-                                  Attachment.sha256.in_(checksums))).all()
-        for document_id, file_name in rows:
-            found.setdefault(document_id, f"same file as document {document_id} ({file_name})")
+        checks.append((access.with_attachment(checksums),
+                       lambda document: f"same file as document {document.id} ("
+                       + ", ".join(a.file_name for a in document.attachments
+                                   if a.sha256 in checksums) + ")"))
     key = [fields.get(f) for f in ("code_number", "code_notation", "organ_name", "issued_date")]
     if all(not _blank(value) for value in key):
-        rows = session.execute(select(Document.id).where(
-            Document.office == office, Document.direction == direction,
-            Document.code_number == key[0], Document.code_notation == key[1],
-            Document.organ_name == key[2], Document.issued_date == key[3])).scalars()
-        for document_id in rows:
-            found.setdefault(document_id, f"same number, notation, organ and date as document "
-                                          f"{document_id}")
-    return found
+        checks.append((and_(Document.code_number == key[0], Document.code_notation == key[1],
+                            Document.organ_name == key[2], Document.issued_date == key[3]),
+                       lambda document: "same number, notation, organ and date as document "
+                                        f"{document.id}"))
+    found, withheld = {}, False
+    for condition, reason in checks:
+        for document in access.documents_for(session, reader, Document.direction == direction,
+                                             condition):
+            found.setdefault(document.id, reason(document))
+        withheld = withheld or access.withheld_exists(session, reader,
+                                                      Document.direction == direction, condition)
+    return found, withheld
 
 
 def event_data(document):
@@ -144,9 +155,12 @@ def register(work, principal, *, channel, fields, parsed=None, attachments=(), t
     if confirmed["secrecy"] not in SECRECY_LEVELS:
         raise InvalidInput("unknown secrecy mark", {"secrecy": [str(confirmed["secrecy"])]})
     files = decode_attachments(attachments, max_attachment_bytes)
-    duplicates = find_duplicates(session, principal.office, direction, confirmed,
-                                 [f["sha256"] for f in files], external_id)
+    duplicates, withheld = find_duplicates(
+        session, principal, direction, confirmed, [f["sha256"] for f in files], external_id,
+        level=SECRECY_LEVELS[confirmed["secrecy"]])
     all_warnings += [f"possible duplicate: {reason}" for reason in duplicates.values()]
+    if withheld:
+        all_warnings.append(WITHHELD_DUPLICATE)
     document = Document(
         office=principal.office, direction=direction, channel=channel, status=status,
         **{f: confirmed[f] for f in REGISTRATION_FIELDS if f not in LIST_FIELDS},
@@ -198,12 +212,3 @@ def append_history(document, principal, action, **details):
     history.append(_history_entry(principal, action, **details))
     document.history = json.dumps(history, ensure_ascii=False, default=str)
 
-
-def get(session, principal, document_id):
-    document = session.get(Document, document_id)
-    if document is None or document.office != principal.office:
-        raise NotFound("no such document in your office", {"document_id": [str(document_id)]})
-    if document.secrecy_level > principal.clearance:
-        raise Forbidden("this document is classified above your clearance",
-                        {"document_id": [str(document_id)]})
-    return document

@@ -1,11 +1,15 @@
 """Finding documents: diacritics-insensitive ("thong bao ket luan" finds "Thông báo kết luận",
-"d" matches "đ"), filtered, ranked by where the words occur."""
-from sqlalchemy import func, or_, select
+"d" matches "đ"), filtered, ranked by where the words occur.
 
+The request is bounded before it gets here (services/intake/requests.py: at most 20 distinct
+words, 500 characters); the words become one condition, so building the statement is linear.
+"""
+from sqlalchemy import func, or_
+
+from services.intake import access
 from services.intake.models import Document
+from services.intake.requests import SEARCH_CANDIDATES, query_words
 from shared.text import fold
-
-CANDIDATES = 1000
 
 
 def search_text(document):
@@ -22,36 +26,41 @@ def score(subject, folded_text, tokens, phrase):
     return points
 
 
-def search(session, office, clearance, query="", filters=None, limit=20, offset=0):
-    """(total candidates, ranked page) of the office's documents the caller may see."""
-    filters = filters or {}
-    phrase = fold(query)
-    tokens = phrase.split()
-    statement = select(Document.id, Document.subject, Document.search_text).where(
-        Document.office == office, Document.secrecy_level <= clearance)
-    for token in tokens:
-        statement = statement.where(Document.search_text.contains(token, autoescape=True))
+def filter_conditions(filters):
+    """SQL conditions of the search filters (all optional)."""
+    conditions = []
     if filters.get("direction"):
-        statement = statement.where(Document.direction == filters["direction"])
+        conditions.append(Document.direction == filters["direction"])
     if filters.get("doc_type"):
-        statement = statement.where(or_(Document.doc_type == filters["doc_type"],
-                                        Document.type_name == filters["doc_type"]))
+        conditions.append(or_(Document.doc_type == filters["doc_type"],
+                              Document.type_name == filters["doc_type"]))
     if filters.get("organ"):
-        statement = statement.where(
-            Document.search_text.contains(fold(filters["organ"]), autoescape=True))
+        conditions.append(Document.search_text.contains(fold(filters["organ"]), autoescape=True))
     if filters.get("priority"):
-        statement = statement.where(Document.priority == filters["priority"])
+        conditions.append(Document.priority == filters["priority"])
     if filters.get("status"):
-        statement = statement.where(Document.status == filters["status"])
+        conditions.append(Document.status == filters["status"])
     day = func.coalesce(Document.arrival_date, Document.issued_date)
     if filters.get("date_from"):
-        statement = statement.where(day >= filters["date_from"])
+        conditions.append(day >= filters["date_from"])
     if filters.get("date_to"):
-        statement = statement.where(day <= filters["date_to"])
-    candidates = session.execute(statement.order_by(Document.id.desc()).limit(CANDIDATES)).all()
+        conditions.append(day <= filters["date_to"])
+    return conditions
+
+
+def search(session, principal, query="", filters=None, limit=20, offset=0):
+    """(total candidates, ranked page) of the documents the caller may see."""
+    phrase = fold(query)
+    tokens = query_words(query)
+    words = [Document.search_text.contains(token, autoescape=True) for token in tokens]
+    statement = access.select_visible(principal, Document.id, Document.subject,
+                                      Document.search_text).where(
+        *words, *filter_conditions(filters or {}))
+    candidates = session.execute(
+        statement.order_by(Document.id.desc()).limit(SEARCH_CANDIDATES)).all()
     ranked = sorted(candidates, key=lambda row: (-score(row.subject, row.search_text, tokens,
                                                         phrase), -row.id))
     page = [row.id for row in ranked[offset:offset + limit]]
-    documents = {d.id: d for d in session.execute(
-        select(Document).where(Document.id.in_(page))).scalars()} if page else {}
+    documents = {d.id: d for d in access.documents_for(
+        session, principal, Document.id.in_(page))} if page else {}
     return len(candidates), [documents[document_id] for document_id in page]

@@ -4,14 +4,13 @@ import base64
 import logging
 
 
-from services.intake import (exchange, issuing, mailboxes, petition_register, registers,
-                             registration, search)
+from services.intake import (access, exchange, issuing, mailboxes, petition_register,
+                             registers, registration, requests, search)
 from services.intake.channels.email import parse_email
 from services.intake.models import Base
 from services.intake.parsing import parse_document
-from services.intake.schemas import (CorrectionSchema, DocumentDetailSchema, DocumentSchema,
-                                     IssueDocumentSchema, ReceiveDocumentSchema,
-                                     RegisterBookSchema, SearchSchema)
+from services.intake.schemas import (DocumentDetailSchema, DocumentSchema, IssueDocumentSchema,
+                                     ReceiveDocumentSchema, RegisterBookSchema)
 from shared import health
 from shared.auth import Auth, Principal
 from shared.config import offices
@@ -25,13 +24,6 @@ log = logging.getLogger(__name__)
 
 REGISTRARS = ("clerk", "service")
 BATCH_LIMIT = 100
-
-
-def document_id_of(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput("document_id must be a positive integer",
-                           {"document_id": [repr(value)]})
-    return value
 
 
 class IntakeService:
@@ -155,13 +147,9 @@ class IntakeService:
     @rpc
     def correct(self, document_id, changes, reason):
         principal = self.auth.require(*REGISTRARS)
-        document = registration.get(self.db.session, principal, document_id_of(document_id))
-        fields = load(CorrectionSchema(partial=True), changes, "changes")
-        fields = {key: value for key, value in fields.items() if key in changes}
-        if not fields:
-            raise InvalidInput("nothing to correct", {"changes": ["give at least one field"]})
-        if not reason or not str(reason).strip():
-            raise InvalidInput("a correction needs a reason", {"reason": ["required"]})
+        document_id = access.document_id_of(document_id)
+        fields, reason = requests.correction(changes, reason)
+        document = access.document_for(self.db.session, principal, document_id, access.CHANGE)
         issuing.correct(self.db, principal, document, fields, reason)
         self.db.commit()
         return instance(DocumentSchema).dump(document)
@@ -169,9 +157,9 @@ class IntakeService:
     @rpc
     def recall(self, document_id, reason):
         principal = self.auth.require(*REGISTRARS)
-        if not reason or not str(reason).strip():
-            raise InvalidInput("a recall needs a reason", {"reason": ["required"]})
-        document = registration.get(self.db.session, principal, document_id_of(document_id))
+        document_id = access.document_id_of(document_id)
+        reason = requests.reason_of(reason, "a recall")
+        document = access.document_for(self.db.session, principal, document_id, access.CHANGE)
         issuing.recall(self.db, principal, document, reason)
         self.db.commit()
         return instance(DocumentSchema).dump(document)
@@ -179,24 +167,22 @@ class IntakeService:
     @rpc
     def get(self, document_id):
         principal = self.auth.require()
-        document = registration.get(self.db.session, principal, document_id_of(document_id))
+        document = access.document_for(self.db.session, principal, document_id)
         return instance(DocumentDetailSchema).dump(document)
 
     @rpc
     def search(self, **criteria):
         principal = self.auth.require()
-        query = load(SearchSchema, criteria, "search")
-        limit, offset, text = query.pop("limit"), query.pop("offset"), query.pop("query")
-        total, found = search.search(self.db.session, principal.office, principal.clearance,
-                                     text, query, limit, offset)
+        query = requests.search(criteria)
+        total, found = search.search(self.db.session, principal, query["query"],
+                                     query["filters"], query["limit"], query["offset"])
         return {"total": total, "items": instance(DocumentSchema, many=True).dump(found)}
 
     @rpc
     def register_book(self, **criteria):
         principal = self.auth.require()
         query = load(RegisterBookSchema, criteria, "register")
-        table = registers.rows(self.db.session, principal.office, principal.clearance,
-                               query["year"], query["direction"])
+        table = registers.rows(self.db.session, principal, query["year"], query["direction"])
         return registers.export(query["format"], query["direction"], table, query["year"],
                                 offices(self.config).get(principal.office, ""))
 
