@@ -167,6 +167,31 @@ def test_aware_datetime_is_read_in_vietnam_time():
     assert not CAL.is_working_day(datetime(2026, 9, 2, 10, 0, tzinfo=timezone.utc))
 
 
+
+# --- the two moments `make test-dates` runs the suite at (Makefile) ---------------------------
+
+def test_year_end_run_moment_is_new_year_in_vietnam_while_utc_is_still_2026():
+    # 17:30 UTC on Thursday 31/12/2026 is 00:30 on Friday 1/1/2027 in Hà Nội: Tết Dương lịch.
+    moment = datetime(2026, 12, 31, 17, 30, tzinfo=timezone.utc)
+    assert CAL.holiday_name(moment) == "Tết Dương lịch"
+    assert not CAL.is_working_day(moment)
+    assert CAL.is_working_day(moment.date())        # read as a UTC date: an ordinary Thursday
+    # counted from the day after a day off, 0 and 1 working day both end on Monday 4/1
+    assert CAL.add_working_days(moment, 0) == date(2027, 1, 4)
+    assert CAL.add_working_days(moment, 1) == date(2027, 1, 4)
+    assert CAL.add_working_days(moment, 2) == date(2027, 1, 5)
+
+
+def test_tet_run_moment_is_mung_ba_and_work_resumes_on_thursday():
+    # 02:00 UTC on Monday 8/2/2027 is 09:00 on mùng 3 Tết Đinh Mùi. Mùng 4 (Tue 9) is off, and
+    # so is Wed 10 (nghỉ bù for mùng 2 on a Sunday): the next working day is Thursday 11/2.
+    moment = datetime(2027, 2, 8, 2, 0, tzinfo=timezone.utc)
+    assert CAL.holiday_name(moment) == "Mùng ba Tết Nguyên Đán"
+    assert CAL.add_working_days(moment, 0) == date(2027, 2, 11)
+    assert CAL.add_working_days(moment, 1) == date(2027, 2, 11)
+    assert CAL.add_working_days(moment, 2) == date(2027, 2, 12)    # Friday
+    assert CAL.working_days_between(moment, date(2027, 2, 15)) == 3    # Thu 11, Fri 12, Mon 15
+
 # --- from_config -----------------------------------------------------------------------
 
 def test_from_config_reads_iso_strings_and_yaml_dates():
