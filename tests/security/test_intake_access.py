@@ -127,31 +127,58 @@ def test_the_duplicate_warning_does_not_name_a_classified_file_to_a_clerk_withou
     assert any("duplicate of a classified document" in warning for warning in copy["warnings"])
 
 
+def consumed(intake, envelope):
+    """Publish `envelope` (signed as a relay signs) and wait until intake's handler took it."""
+    publish_events(intake["AMQP_URI"], [envelope])
+    engine = read_engine(intake["DB_URL"])
+
+    def handled():
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM inbox WHERE event_id = :id"),
+                                      {"id": envelope["event_id"]}).scalar()
+    try:
+        wait_for(handled, timeout=30, message=f"intake to consume {envelope['event_type']}")
+    finally:
+        engine.dispose()
+
+
+def documents_of(intake, office):
+    engine = read_engine(intake["DB_URL"])
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT id, status FROM document WHERE office = :office ORDER BY id"),
+                {"office": office}).all()
+    finally:
+        engine.dispose()
+
+
+def forged(event_type, office, **data):
+    return build_envelope("intake", event_type, data, office=office,
+                          actor={"sub": "intake", "office": office, "roles": ["service"]})
+
+
 def test_a_forged_document_issued_event_cannot_copy_an_incoming_secret_document_to_another_office(
         intake, token):
     secret = secret_document(intake, token)
-    forged = build_envelope("intake", "document_issued", {
-        "document_id": secret["id"], "code_number": "01", "code_notation": "CV-VP",
-        "issued_date": secret["arrival_date"], "to_offices": [OTHER_OFFICE]},
-        office=OFFICE, actor={"sub": "intake", "office": OFFICE, "roles": ["service"]})
-    publish_events(intake["AMQP_URI"], [forged])
-    engine = read_engine(intake["DB_URL"])
-    try:
-        def handled():
-            with engine.connect() as connection:
-                return connection.execute(text(
-                    "SELECT count(*) FROM inbox WHERE event_id = :id"),
-                    {"id": forged["event_id"]}).scalar()
-        wait_for(handled, timeout=30, message="intake to consume the forged event")
-        with engine.connect() as connection:
-            copies = connection.execute(text(
-                "SELECT count(*) FROM document WHERE office = :office"),
-                {"office": OTHER_OFFICE}).scalar()
-    finally:
-        engine.dispose()
-    assert copies == 0
+    consumed(intake, forged("document_issued", OFFICE, document_id=secret["id"],
+                            code_number="01", code_notation="CV-VP",
+                            issued_date=secret["arrival_date"], to_offices=[OTHER_OFFICE]))
+    assert documents_of(intake, OTHER_OFFICE) == []
     other = token("vt2", ["clerk"], office=OTHER_OFFICE, clearance=3)
     assert call(intake, "search", other)["total"] == 0
+
+
+def test_a_forged_document_recalled_event_does_not_recall_the_copies_of_a_live_document(
+        intake, token):
+    issued = call(intake, "issue", token(), document={
+        "subject": "V/v phối hợp giám sát", "to_offices": [OTHER_OFFICE]})
+    receiver = token("vt2", ["clerk"], office=OTHER_OFFICE)
+    copy = wait_for(lambda: call(intake, "search", receiver, query="phoi hop")["items"],
+                    message="the copy in the other office")[0]
+    consumed(intake, forged("document_recalled", OFFICE, document_id=issued["id"],
+                            direction="out", reason="giả mạo"))
+    assert call(intake, "get", receiver, document_id=copy["id"])["status"] == "registered"
 
 
 @pytest.mark.parametrize("changes, field", [
