@@ -127,7 +127,7 @@ def validate(given, channel_names, address_problem):
             continue
         problem = address_problem(channel, address)
         if problem:
-            errors[f"addresses.{channel}"] = [f"{address!r} is not {problem}"]
+            errors[f"addresses.{channel}"] = [f"{address!r}: {problem}"]
     if errors:
         raise InvalidInput("the preferences are not valid", errors)
     return given

@@ -18,6 +18,7 @@ from tests.conftest import OFFICE, OTHER_OFFICE, wait_for
 pytestmark = pytest.mark.integration
 
 SECRET = "webhook-test-secret"
+CLOSED_PORT = "127.0.0.1:9"
 STAFF = [
     {"staff_id": "lead1", "full_name": "Nguyễn Thị Lãnh", "unit_code": "VP", "unit_name": "Văn phòng",
      "position": "Chánh Văn phòng", "is_leader": True, "is_unit_head": True,
@@ -32,12 +33,15 @@ TASK = {"task_id": 41, "title": "Tổng hợp ý kiến cử tri trước kỳ h
 
 
 @pytest.fixture
-def notify(runner_factory, service_config, smtp_server):
+def notify(runner_factory, service_config, smtp_server, webhook_server):
     # The digest timer stays out of these tests (they use the wall clock and would see a
     # digest appear whenever a run crosses a chosen digest time); send_digests is called with
     # an explicit moment where a test wants one.
     config = service_config(NotifyService, DIGEST_CHECK_SECONDS=86400, NOTIFY={
-        "channels": {"email": smtp_server.settings(), "webhook": {"secret": SECRET}},
+        "channels": {"email": smtp_server.settings(), "webhook": {
+            "secret": SECRET, "allow_http": True,
+            # the local receiver, and a closed port that refuses connections
+            "allowed_targets": webhook_server.allowance()["allowed_targets"] + [CLOSED_PORT]}},
         "retry": {"max_attempts": 40, "initial": 0.3, "max_wait": 1.0, "jitter": 0.1},
         "sender": {"poll_interval": 0.2, "lease_seconds": 30}})
     runner_factory(config, NotifyService).start()
@@ -195,7 +199,7 @@ def test_dead_letters_are_listed_with_their_log_and_can_be_retried(
     cv1 = token("cv1", ["staff"])
     call(notify, cv1, "set_preferences", preferences={
         "channels": {"task": ["email"]}, "fallback": ["webhook"],
-        "addresses": {"email": "bounce@example.invalid", "webhook": "http://127.0.0.1:9/none"}})
+        "addresses": {"email": "bounce@example.invalid", "webhook": f"http://{CLOSED_PORT}/none"}})
     smtp_server.stop()
     from tests.support.smtp import SmtpServer
     refusing = SmtpServer(tmp_path / "refusing", port=smtp_server.port,

@@ -82,7 +82,7 @@ def test_smtp_failures_are_classified(tmp_path):
 
 
 def test_webhook_posts_signed_json(webhook_server):
-    channel = WebhookChannel({"secret": "s3cret"})
+    channel = WebhookChannel({"secret": "s3cret", **webhook_server.allowance()})
     channel.send(message(webhook_server.url(), channel="webhook"))
     [request] = webhook_server.received
     assert verify("s3cret", request.body, request.headers[SIGNATURE_HEADER])
@@ -93,11 +93,33 @@ def test_webhook_posts_signed_json(webhook_server):
 
 
 def test_webhook_failures_are_classified(webhook_server):
-    channel = WebhookChannel({"secret": "s"})
-    webhook_server.answers = [503, 410]
+    channel = WebhookChannel({"secret": "s", **webhook_server.allowance()})
+    webhook_server.answers = [503, 410, (302, {"Location": "https://example.vn/"})]
     with pytest.raises(TransientFailure):
         channel.send(message(webhook_server.url(), channel="webhook"))
     with pytest.raises(PermanentFailure):
         channel.send(message(webhook_server.url(), channel="webhook"))
+    with pytest.raises(PermanentFailure, match="redirects are not followed"):
+        channel.send(message(webhook_server.url(), channel="webhook"))
+    assert len(webhook_server.received) == 3
     assert channel.validate_address("ftp://x") and not channel.validate_address("https://x.vn/h")
     assert not WebhookChannel({}).available()
+
+
+def test_webhook_over_https_connects_to_the_checked_address_with_the_urls_host_name(tmp_path):
+    """The POST goes to the address the check resolved, while SNI, the certificate check and
+    the Host header keep the URL's name."""
+    from tests.support.webhook import WebhookServer
+    server = WebhookServer(tls_directory=tmp_path).start()
+    try:
+        channel = WebhookChannel({"secret": "s3cret", **server.allowance(host="localhost")})
+        channel.send(message(server.url(host="localhost"), channel="webhook"))
+        [request] = server.received
+        assert request.headers["Host"] == f"localhost:{server.port}"
+        assert verify("s3cret", request.body, request.headers[SIGNATURE_HEADER])
+        untrusted = WebhookChannel({"secret": "s3cret", **server.allowance(host="localhost"),
+                                    "cafile": None})
+        with pytest.raises(TransientFailure, match="CERTIFICATE_VERIFY_FAILED"):
+            untrusted.send(message(server.url(host="localhost"), channel="webhook"))
+    finally:
+        server.stop()

@@ -60,7 +60,7 @@ class Channel:
         return addresses.get(self.name)
 
     def validate_address(self, address):
-        """Error text when `address` cannot be used on this channel, else None."""
+        """Why `address` cannot be used on this channel ("not an email address ..."), or None."""
         return None
 
     def send(self, message):

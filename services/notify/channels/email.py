@@ -57,7 +57,7 @@ class EmailChannel(Channel):
 
     def validate_address(self, address):
         if not isinstance(address, str) or address.count("@") != 1 or " " in address.strip():
-            return "an email address such as ten@example.vn"
+            return "not an email address such as ten@example.vn"
         return None
 
     def _tls_context(self):

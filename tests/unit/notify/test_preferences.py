@@ -66,7 +66,7 @@ def test_validation_names_each_field_and_rule():
                   "quiet_hours": {"start": "25:00", "end": "07:00"}, "digest_time": "7h",
                   "addresses": {"email": "not-an-address"}, "fallback": ["sms"]},
                  ["email", "inbox", "webhook"],
-                 lambda channel, address: None if "@" in address else "an email address")
+                 lambda channel, address: None if "@" in address else "not an email address")
     fields = raised.value.fields
     assert set(fields) == {"channels", "channels.task", "quiet_hours.start", "digest_time",
                            "addresses.email", "fallback"}
