@@ -9,10 +9,16 @@ import base64
 import re
 from pathlib import Path
 
+import json
+from datetime import datetime, timezone
+
 import pytest
+from alembic import command
 from sqlalchemy import text
 
+from services.intake.registration import WITHHELD_DUPLICATE
 from services.intake.service import IntakeService
+from shared.migrations import alembic_config
 from shared.outbox import build_envelope
 from tests.conftest import (CORPUS_DIR, OFFICE, OTHER_OFFICE, read_engine, wait_for,
                             intake_call as call, intake_error as error_of)
@@ -210,6 +216,42 @@ def test_document_ids_must_be_positive_64_bit_integers(intake, token, document_i
                            ("correct", {"changes": {"subject": "Đổi"}, "reason": "Sửa"})):
         code, _, fields = error_of(intake, method, clerk, document_id=document_id, **kwargs)
         assert code == "VALIDATION_ERROR" and "document_id" in fields, (method, code, fields)
+
+
+def test_duplicate_warnings_stored_before_the_fix_no_longer_name_a_classified_document(databases):
+    url = databases.new("intake")
+    command.upgrade(alembic_config(IntakeService, url), "9f892d1da31e")
+    old_warning = "possible duplicate: same file as document 1 (phuong-an-bao-ve-bi-mat.pdf)"
+    engine = read_engine(url)
+    try:
+        with engine.begin() as connection:
+            for number, (level, warnings, duplicate_of) in enumerate((
+                    (3, [], None),
+                    (0, [], None),
+                    (0, ["no text read", old_warning,
+                         "possible duplicate: same number, notation, organ and date as "
+                         "document 2"], 1),
+                    (3, [old_warning], 1)), 1):
+                connection.execute(text(
+                    "INSERT INTO document (office, direction, channel, status, subject, "
+                    "secrecy_level, warnings, duplicate_of, search_text, created_at, created_by) "
+                    "VALUES (:office, 'in', 'api', 'registered', :subject, :level, :warnings, "
+                    ":duplicate_of, '', :now, 'vt')"),
+                    {"office": OFFICE, "subject": f"Văn bản {number}", "level": level,
+                     "warnings": json.dumps(warnings), "duplicate_of": duplicate_of,
+                     "now": datetime.now(timezone.utc)})
+        command.upgrade(alembic_config(IntakeService, url), "head")
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT warnings, duplicate_of FROM document ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    copy, secret_copy = rows[2], rows[3]
+    assert json.loads(copy.warnings) == [
+        "no text read", "possible duplicate: same number, notation, organ and date as document 2",
+        WITHHELD_DUPLICATE]
+    assert copy.duplicate_of == 2
+    assert json.loads(secret_copy.warnings) == [old_warning] and secret_copy.duplicate_of == 1
 
 
 LOADS_DOCUMENTS = re.compile(r"session\.get\(\s*Document\b|select\(\s*Document\b|"
