@@ -17,7 +17,7 @@ from shared.cli.eval import eval_group  # noqa: E402
 from shared.cli.ingest import ingest  # noqa: E402
 from shared.cli.notify import notify  # noqa: E402
 from shared.cli.register import register  # noqa: E402
-from shared.cli.queues import queues  # noqa: E402
+from shared.cli.queues import broker_permissions, queues  # noqa: E402
 from shared.cli.suite import down, status, up  # noqa: E402
 from shared.cli.tasks import tasks  # noqa: E402
 
@@ -32,6 +32,6 @@ def main():
 
 
 for command in (up, down, status, rpc_command, token_command, queues, demo, ingest,
-                register, tasks, eval_group):
+                register, tasks, eval_group, broker_permissions):
     main.add_command(command)
 main.add_command(notify)

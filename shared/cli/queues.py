@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.live import Live
 
 from shared.broker_admin import BrokerAdmin
+from shared.broker_permissions import rabbitmqctl_commands
 from shared.config import load_config
 from shared.errors import Unavailable
 from shared.queue_report import build_report, render
@@ -82,3 +83,11 @@ def queues(ctx, as_json, watch, interval, count, include_all):
         click.echo(exc.message, err=True)
         ctx.exit(UNAVAILABLE)
     ctx.exit(WARNINGS if report and report["warnings"] else OK)
+
+
+@click.command("broker-permissions")
+@click.option("--vhost", default="vanphong", show_default=True, help="the suite's vhost")
+def broker_permissions(vhost):
+    """Print the rabbitmqctl commands that give each service and each caller only its rights."""
+    for line in rabbitmqctl_commands(vhost):
+        click.echo(line)
