@@ -84,21 +84,6 @@ def upsert_staff(session, office, data, as_of):
     return row
 
 
-def other_office_of(session, office):
-    """`elsewhere(kind, value)` for recipients.resolve: the other office that has it, or None."""
-    cache = {}
-
-    def elsewhere(kind, value):
-        if (kind, value) not in cache:
-            column = Staff.staff_id if kind == "staff" else Staff.unit_code
-            cache[(kind, value)] = session.scalars(
-                select(Staff.office).where(column == value, Staff.office != office).limit(1)
-            ).first()
-        return cache[(kind, value)]
-
-    return elsewhere
-
-
 def stored_preferences(session, office, staff_ids):
     if not staff_ids:
         return {}
@@ -211,19 +196,17 @@ def _context(request, office, staff_id, person, names):
 
 
 def resolve(session, office, entries):
-    """Who `entries` name in the office, without sending anything (and the foreign ones refused)."""
-    resolution, foreign = recipients.resolve(entries, staff_of(session, office),
-                                             other_office_of(session, office))
-    if foreign:
-        raise InvalidInput("a recipient belongs to another office", {"recipients": foreign})
-    return resolution
+    """Who `entries` name in the office, without sending anything.  Only the office's own
+    copy of the organisation is read: another office's people are unknown here."""
+    return recipients.resolve(entries, staff_of(session, office))
 
 
 def plan(session, runtime, office, request, now):
     """Deliveries for one NoticeRequest; a summary of what was created and what was not.
 
-    Raises InvalidInput (nothing written) for an unknown template, a template that does not
-    render, or a recipient of another office.  Unresolved recipients are recorded as problems.
+    Raises InvalidInput (nothing written) for an unknown template or a template that does not
+    render.  Unresolved recipients are recorded as problems; staff ids not in the office's
+    organisation copy get the inbox only.
     """
     now = as_utc(now)
     runtime.templates.check(request.template, office)

@@ -12,7 +12,9 @@ Entries:
   are not recipients and are reported as skipped; a line that names nobody is reported as
   unresolved, never dropped.
 
-`staff` is the office's copy of the organisation (dicts shaped like StaffChangedData).
+`staff` is the office's copy of the organisation (dicts shaped like StaffChangedData) and
+nothing else: a staff id or unit of another office is simply not in it, so it answers exactly
+like one nobody has (the answer never tells one office what exists in another).
 """
 import re
 from dataclasses import dataclass, field
@@ -106,15 +108,10 @@ class Directory:
         return [], "no unit, position or person of this office matches"
 
 
-def resolve(entries, staff, elsewhere=None):
-    """A Resolution of `entries` against the office's `staff`.
-
-    `elsewhere(kind, value)` names the other office holding a staff id or unit the office does
-    not know (for a clear error); it may be None.
-    """
+def resolve(entries, staff):
+    """A Resolution of `entries` against the office's `staff`."""
     directory = Directory(staff)
     result = Resolution()
-    foreign = []
     for entry in entries:
         entry = str(entry).strip()
         if entry.startswith(PLACE):
@@ -130,8 +127,6 @@ def resolve(entries, staff, elsewhere=None):
             people = directory.in_unit(code)
             if people:
                 result.add(people)
-            elif elsewhere and elsewhere("unit", code):
-                foreign.append(f"{entry} belongs to office {elsewhere('unit', code)}")
             else:
                 result.unresolved.append(f"{entry}: no active staff in this unit")
         elif entry.startswith(ROLE):
@@ -149,9 +144,7 @@ def resolve(entries, staff, elsewhere=None):
                 result.add([directory.by_id[staff_id]])
             elif staff_id in directory.inactive:
                 result.unresolved.append(f"{staff_id}: no longer active")
-            elif elsewhere and elsewhere("staff", staff_id):
-                foreign.append(f"{staff_id} belongs to office {elsewhere('staff', staff_id)}")
             else:
                 result.people.setdefault(staff_id, None)
                 result.unknown.append(staff_id)
-    return result, foreign
+    return result

@@ -3,6 +3,7 @@ import logging
 from datetime import datetime
 
 from services.notify import deliveries, digest, inbox, reactions
+from services.notify.permissions import caller
 from services.notify.models import FAILED_STATUSES, Base
 from services.notify.preferences import merge as merge_preferences
 from services.notify.preferences import validate as validate_preferences
@@ -19,8 +20,6 @@ from shared.events import event_handler
 from shared.schemas import load
 
 log = logging.getLogger(__name__)
-
-OFFICE_WIDE = ("admin", "service", "clerk", "leader")
 
 
 class NotifyService:
@@ -56,48 +55,50 @@ class NotifyService:
 
     @rpc
     def inbox(self, unread_only=False, limit=50):
-        principal = self.auth.require()
+        scope = caller(self.auth, "inbox")
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 500:
             raise InvalidInput("limit must be a number from 1 to 500", {"limit": [repr(limit)]})
-        notices = inbox.list_for(self.db.session, principal, bool(unread_only), limit)
-        return {"unread": inbox.unread_count(self.db.session, principal),
+        mine = inbox.addressed_to(scope.principal)
+        notices = inbox.list_for(self.db.session, scope.office, mine, bool(unread_only), limit)
+        return {"unread": inbox.unread_count(self.db.session, scope.office, mine),
                 "items": NotificationSchema(many=True).dump(notices)}
 
     @rpc
     def mark_read(self, ids=None, all=False):
-        principal = self.auth.require()
+        scope = caller(self.auth, "mark_read")
         if not all and not (isinstance(ids, list) and ids and all_ints(ids)):
             raise InvalidInput("give the notices to mark read, or all=true",
                                {"ids": ["a non-empty list of notice ids"]})
-        marked = inbox.mark_read(self.db.session, principal, None if all else ids, utcnow())
+        mine = inbox.addressed_to(scope.principal)
+        marked = inbox.mark_read(self.db.session, scope.office, mine, None if all else ids,
+                                 utcnow())
         self.db.commit()
-        return {"marked": marked, "unread": inbox.unread_count(self.db.session, principal)}
+        return {"marked": marked, "unread": inbox.unread_count(self.db.session, scope.office, mine)}
 
     # -- sending -------------------------------------------------------------------------------
 
     @rpc
     def send(self, **request):
         """Notify people, units, roles or "Nơi nhận" lines with a template, once per key."""
-        principal = self.auth.require("service", "clerk", "leader", "head")
         given = load(SendSchema, request, "notice")
-        office = self.auth.office_for(given["office"])
+        scope = caller(self.auth, "send", given["office"])
         notice = reactions.NoticeRequest(
             given["template"], given["category"], given["recipients"], given["data"],
             f"send:{given['idempotency_key']}", urgent=given["priority"] == "urgent")
-        summary = deliveries.plan(self.db.session, self.runtime, office, notice, utcnow())
+        summary = deliveries.plan(self.db.session, self.runtime, scope.office, notice, utcnow())
         self.db.commit()
         self.outbound.wake()
-        log.info("%s sent %s to %d recipients", principal.sub, given["template"],
+        log.info("%s sent %s to %d recipients", scope.staff_id, given["template"],
                  summary["recipients"])
         return summary
 
     @rpc
     def resolve(self, recipients):
         """Preview whom `recipients` (people, units, roles, "Nơi nhận" lines) reach; sends nothing."""
-        principal = self.auth.require()
+        scope = caller(self.auth, "resolve")
         if not (isinstance(recipients, list) and all(isinstance(r, str) for r in recipients)):
             raise InvalidInput("recipients must be a list of strings", {"recipients": [repr(recipients)]})
-        resolution = deliveries.resolve(self.db.session, principal.office, recipients)
+        resolution = deliveries.resolve(self.db.session, scope.office, recipients)
         people = [{"staff_id": staff_id, "full_name": (person or {}).get("full_name"),
                    "unit_code": (person or {}).get("unit_code")}
                   for staff_id, person in resolution.people.items()]
@@ -106,26 +107,24 @@ class NotifyService:
     @rpc
     def deliveries(self, **query):
         """The delivery log: deliveries with every attempt; `failed=True` for the dead letters."""
-        principal = self.auth.require()
+        scope = caller(self.auth, "deliveries")
         given = load(DeliveriesQuerySchema, query, "query")
         statuses = given["status"] or (FAILED_STATUSES if given["failed"] else None)
-        recipient = given["recipient"]
-        if not principal.has_any(*OFFICE_WIDE):
-            recipient = principal.sub
-        found = deliveries.listing(self.db.session, principal.office, statuses, recipient,
-                                   given["channel"], given["limit"])
+        found = deliveries.listing(self.db.session, scope.office, statuses,
+                                   scope.log_recipient(given["recipient"]), given["channel"],
+                                   given["limit"])
         items = []
         for delivery, attempts in found:
             items.append({**DeliverySchema().dump(delivery),
                           "log": AttemptSchema(many=True).dump(attempts)})
-        return {"counts": deliveries.counts(self.db.session, principal.office), "items": items}
+        return {"counts": deliveries.counts(self.db.session, scope.office), "items": items}
 
     @rpc
     def retry_failed(self, ids=None):
-        principal = self.auth.require("admin", "service", "clerk")
+        scope = caller(self.auth, "retry_failed")
         if ids is not None and not (isinstance(ids, list) and all_ints(ids)):
             raise InvalidInput("ids must be a list of delivery ids", {"ids": [repr(ids)]})
-        requeued = deliveries.requeue_failed(self.db.session, principal.office, ids, utcnow())
+        requeued = deliveries.requeue_failed(self.db.session, scope.office, ids, utcnow())
         self.db.commit()
         self.outbound.wake()
         return {"requeued": requeued}
@@ -134,36 +133,31 @@ class NotifyService:
 
     @rpc
     def get_preferences(self, staff_id=None):
-        principal = self.auth.require()
-        staff_id = self._whose(principal, staff_id)
-        stored = deliveries.stored_preferences(self.db.session, principal.office, [staff_id])
-        return {"staff_id": staff_id, "stored": stored.get(staff_id, {}),
-                "effective": deliveries.preferences_for(self.db.session, self.runtime,
-                                                        principal.office, staff_id).as_dict(),
-                "channels": self.runtime.registry.names()}
+        scope = caller(self.auth, "get_preferences")
+        return self._preferences(scope, scope.whose_preferences(staff_id))
 
     @rpc
     def set_preferences(self, preferences=None, staff_id=None):
         """Change some of a person's choices; keys left out keep their value, null clears."""
-        principal = self.auth.require()
-        staff_id = self._whose(principal, staff_id)
+        scope = caller(self.auth, "set_preferences")
+        staff_id = scope.whose_preferences(staff_id)
         given = load(PreferencesSchema, preferences, "preferences")
         registry = self.runtime.registry
         validate_preferences(
             given, registry.names(),
-            lambda name, address: registry.get(name, principal.office).validate_address(address))
-        stored = deliveries.stored_preferences(self.db.session, principal.office, [staff_id])
+            lambda name, address: registry.get(name, scope.office).validate_address(address))
+        stored = deliveries.stored_preferences(self.db.session, scope.office, [staff_id])
         merged = merge_preferences(stored.get(staff_id, {}), given)
-        deliveries.save_preferences(self.db.session, principal.office, staff_id, merged, utcnow())
+        deliveries.save_preferences(self.db.session, scope.office, staff_id, merged, utcnow())
         self.db.commit()
-        return self.get_preferences(staff_id if staff_id != principal.sub else None)
+        return self._preferences(scope, staff_id)
 
-    @staticmethod
-    def _whose(principal, staff_id):
-        if staff_id and staff_id != principal.sub and not principal.has_any("admin"):
-            raise InvalidInput("only an admin may see or change another person's preferences",
-                               {"staff_id": [f"{staff_id!r} is not you"]})
-        return staff_id or principal.sub
+    def _preferences(self, scope, staff_id):
+        stored = deliveries.stored_preferences(self.db.session, scope.office, [staff_id])
+        return {"staff_id": staff_id, "stored": stored.get(staff_id, {}),
+                "effective": deliveries.preferences_for(self.db.session, self.runtime,
+                                                        scope.office, staff_id).as_dict(),
+                "channels": self.runtime.registry.names()}
 
     # -- digests -----------------------------------------------------------------------------
 
@@ -174,14 +168,14 @@ class NotifyService:
     @rpc
     def send_digests(self, at=None):
         """Make the digests due at `at` (ISO datetime; default now) for the caller's office."""
-        principal = self.auth.require("admin", "service")
+        scope = caller(self.auth, "send_digests")
         try:
             moment = datetime.fromisoformat(at) if at else utcnow()
         except (TypeError, ValueError):
             raise InvalidInput("at must be an ISO date-time", {"at": [repr(at)]})
         if moment.tzinfo is None:
             raise InvalidInput("at needs a time zone offset, e.g. +07:00", {"at": [at]})
-        made = self._run_digests(moment, [principal.office])
+        made = self._run_digests(moment, [scope.office])
         return {"digests": [staff_id for _, staff_id in made]}
 
     def _run_digests(self, moment, offices=None):

@@ -21,9 +21,9 @@ STAFF = [
 ]
 
 
-def people(entries, staff=STAFF, elsewhere=None):
-    result, foreign = resolve(entries, staff, elsewhere)
-    return sorted(result.people), result, foreign
+def people(entries, staff=STAFF):
+    result = resolve(entries, staff)
+    return sorted(result.people), result
 
 
 def test_people_units_and_roles():
@@ -36,14 +36,14 @@ def test_people_units_and_roles():
 
 
 def test_a_role_nobody_holds_goes_to_the_roles_shared_inbox():
-    names, result, _ = people(["role:leader"], staff=[])
+    names, result = people(["role:leader"], staff=[])
     assert names == [] and result.groups == ["role:leader"]
 
 
 def test_noi_nhan_lines_of_the_seed_documents():
     assert clean_place("- Thường trực HĐND Tỉnh;") == "Thường trực HĐND Tỉnh"
     assert clean_place("- P1 UBKT Tỉnh ủy, | (báo cáo)") == "P1 UBKT Tỉnh ủy"
-    names, result, _ = people([
+    names, result = people([
         "place:- Thường trực HĐND Tỉnh;",
         "place:- Lãnh đạo các Ban của HĐND Tỉnh;",
         "place:- Chánh Văn phòng;",
@@ -65,12 +65,7 @@ def test_whole_office_phrasings_and_units_by_name_without_marks():
     assert people(["place:Các Ban của HĐND tỉnh"])[0] == ["bkt", "bvh"]
 
 
-def test_unknown_inactive_and_foreign_recipients_are_reported():
-    _, result, foreign = people(["nobody", "old", "unit:XX"])
+def test_unknown_and_inactive_recipients_are_reported():
+    _, result = people(["nobody", "old", "unit:XX"])
     assert result.unknown == ["nobody"] and result.people["nobody"] is None
     assert result.unresolved == ["old: no longer active", "unit:XX: no active staff in this unit"]
-    assert foreign == []
-    elsewhere = {("staff", "hn1"): "HN-VPHDND", ("unit", "HNTH"): "HN-VPHDND"}
-    _, result, foreign = people(["hn1", "unit:HNTH"], elsewhere=lambda k, v: elsewhere.get((k, v)))
-    assert foreign == ["hn1 belongs to office HN-VPHDND", "unit:HNTH belongs to office HN-VPHDND"]
-    assert result.people == {}
