@@ -154,8 +154,8 @@ class Caller:
     def _not_self(self, subject):
         if subject.kind == "staff":
             if subject.code == self.sub:
-                return (f"{subject.code!r} is yourself{subject.note}: nobody decides about or "
-                        "rates themselves; another evaluator or the council does")
+                return (f"{subject.code!r} is yourself{subject.note}: another evaluator or the "
+                        "council decides about you")
             return None
         if subject.code == self.office:
             if self.sub in self.directory.records or self.sub in self.directory.assignments:
