@@ -10,7 +10,8 @@ organisation, kept from tasks' ``staff_changed``):
   sub-units' included): a unit's level caps its head, and the office's level raises the quota
   for everyone in it, so the office as a whole is rated by someone outside it (the evaluator).
 - ``headed_units``: a unit head without the evaluator or leader role gives points only to the
-  people of the units they head (sub-units included), for the period being rated.
+  people of the units they head (sub-units included), for the period being rated, and not to
+  the unit's other heads (trưởng and phó are rated by the leader above them).
 - ``own_unless_reader``: a caller without a reading role sees only their own outcomes and
   explanations.
 
@@ -173,6 +174,10 @@ class Caller:
         if subject.kind != "staff" or self.principal.has_any(*ROLE_EXEMPT_FROM_HEADED_UNITS):
             return None
         headed = self._headed_by(self.sub)
+        fellow_heads = headed & self._headed_by(subject.code)
+        if fellow_heads:
+            return (f"{subject.code!r} heads {', '.join(sorted(fellow_heads))} with you: a unit's "
+                    "heads are rated by the leader above them")
         units = self._units_of(subject.code, subject.start, subject.end)
         if headed and any(self.directory.units.contains(h, u) for h in headed for u in units):
             return None

@@ -35,7 +35,8 @@ def directory():
         session.add_all([Unit(office=OFFICE, unit_code="VP"),
                          Unit(office=OFFICE, unit_code="TH", parent_unit_code="VP"),
                          Unit(office=OFFICE, unit_code="HC", parent_unit_code="VP")])
-        for staff_id, unit, head, since in (("tp1", "TH", True, None), ("cv1", "TH", False, None),
+        for staff_id, unit, head, since in (("tp1", "TH", True, None), ("pp1", "TH", True, None),
+                                            ("cv1", "TH", False, None),
                                             ("cv5", "HC", False, date(2026, 7, 1))):
             session.add(StaffRecord(office=OFFICE, staff_id=staff_id, full_name=staff_id,
                                     unit_code=unit, is_unit_head=head, active=True))
@@ -61,6 +62,11 @@ def test_a_head_rates_the_people_their_unit_had_in_the_period(directory):
     assert "HC" in raised.value.fields["staff_id"][0]
     with pytest.raises(Forbidden):
         head.check(Subject.person("tp1", "staff_id", parse("2026-09")))
+    deputy = caller(directory, "pp1", ["head"], "set_general_criteria")
+    with pytest.raises(Forbidden) as raised:                           # phó rating trưởng
+        deputy.check(Subject.person("tp1", "staff_id", parse("2026-09")))
+    assert "leader above" in raised.value.fields["staff_id"][0]
+    deputy.check(Subject.person("cv1", "staff_id", parse("2026-09")))
 
 
 def test_admins_are_bound_by_the_rules_on_subjects_too(directory):
