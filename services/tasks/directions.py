@@ -10,10 +10,8 @@ note; each becomes a task, and the unit's head then assigns a person within the 
 import json
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select
-
 from services.tasks import deadlines, lifecycle, workflow
-from services.tasks.models import DirectionItem, Task
+from services.tasks.models import DirectionItem, Task, of_office
 from shared.contracts import URGENT_PRIORITIES
 from shared.errors import Conflict, InvalidInput, NotFound
 
@@ -51,8 +49,7 @@ def record_pending(ctx, event):
     """The direction-pending item of a received document, and its proposed tasks."""
     data = event["data"]
     session = ctx.session
-    existing = session.execute(select(DirectionItem).where(
-        DirectionItem.office == event["office"],
+    existing = session.execute(of_office(DirectionItem, event["office"]).where(
         DirectionItem.document_id == data["document_id"])).scalar_one_or_none()
     if existing is not None:        # the same document announced again: nothing new to do
         return existing
@@ -91,14 +88,13 @@ def record_pending(ctx, event):
 
 
 def pending(session, office):
-    query = (select(DirectionItem)
-             .where(DirectionItem.office == office, DirectionItem.status == PENDING)
+    query = (of_office(DirectionItem, office).where(DirectionItem.status == PENDING)
              .order_by(DirectionItem.urgent.desc(), DirectionItem.arrival_number))
     return session.execute(query).scalars().all()
 
 
 def proposals_of(session, item):
-    return session.execute(select(Task).where(
+    return session.execute(of_office(Task, item.office).where(
         Task.direction_item_id == item.id, Task.status == workflow.PROPOSED)
         .order_by(Task.id)).scalars().all()
 
@@ -128,9 +124,8 @@ def _owner(ctx, target, field):
 
 def direct(ctx, document_id, lead, coordinators, due_date, note):
     """The leader's direction: the lead task, one coordination task per coordinator."""
-    item = ctx.session.execute(select(DirectionItem).where(
-        DirectionItem.office == ctx.office, DirectionItem.document_id == document_id)
-    ).scalar_one_or_none()
+    item = ctx.session.execute(of_office(DirectionItem, ctx.office).where(
+        DirectionItem.document_id == document_id)).scalar_one_or_none()
     if item is None:
         raise NotFound("no incoming document waiting for direction", {"document_id": [
             f"document {document_id} has not reached tasks in your office"]})

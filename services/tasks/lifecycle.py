@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from services.tasks import deadlines, recurrence, reminders, workflow
-from services.tasks.models import Extension, Task, TaskHistory
+from services.tasks.models import Extension, Task, TaskHistory, of_office
 from services.tasks.organisation import Directory
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,12 @@ class Context:
             self._directory = Directory(self.session, self.office)
         return self._directory
 
+    @property
+    def caller(self):
+        """The principal as the permission table sees them (workflow.Caller)."""
+        return workflow.Caller(self.principal.sub, frozenset(self.principal.roles),
+                               frozenset(self.directory.headed_by(self.principal.sub)))
+
 
 def _now():
     return datetime.now(timezone.utc)
@@ -58,7 +64,8 @@ def _text(value, field, required=True):
 # -- reading -------------------------------------------------------------------------------
 
 def get(ctx, task_id, lock=False):
-    query = select(Task).where(Task.id == task_id, Task.office == ctx.office)
+    """The task `task_id` of the caller's office; another office's task does not exist."""
+    query = of_office(Task, ctx.office).where(Task.id == task_id)
     if lock and ctx.session.bind.dialect.name == "postgresql":
         query = query.with_for_update()
     task = ctx.session.execute(query).scalar_one_or_none()
@@ -67,23 +74,18 @@ def get(ctx, task_id, lock=False):
     return task
 
 
-def relations(ctx, task):
-    return workflow.relations(task, ctx.principal.sub, ctx.principal.roles,
-                              ctx.directory.headed_by(ctx.principal.sub))
+def history_of(session, task):
+    return session.execute(of_office(TaskHistory, task.office).where(
+        TaskHistory.task_id == task.id).order_by(TaskHistory.id)).scalars().all()
 
 
-def history_of(session, task_id):
-    return session.execute(select(TaskHistory).where(TaskHistory.task_id == task_id)
-                           .order_by(TaskHistory.id)).scalars().all()
+def extensions_of(session, task):
+    return session.execute(of_office(Extension, task.office).where(
+        Extension.task_id == task.id).order_by(Extension.id)).scalars().all()
 
 
-def extensions_of(session, task_id):
-    return session.execute(select(Extension).where(Extension.task_id == task_id)
-                           .order_by(Extension.id)).scalars().all()
-
-
-def subtasks_of(session, task_id):
-    return session.execute(select(Task).where(Task.parent_id == task_id)
+def subtasks_of(session, task):
+    return session.execute(of_office(Task, task.office).where(Task.parent_id == task.id)
                            .order_by(Task.id)).scalars().all()
 
 
@@ -113,10 +115,19 @@ def record(ctx, task, action, from_status, **details):
         details=json.dumps(details, ensure_ascii=False, default=str)))
 
 
-def transition(ctx, task, action, decision=None):
-    """Check `action` against the workflow table; the state it leads to."""
-    workflow.check(action, task.status, relations(ctx, task), task.id)
-    return workflow.target_state(action, task.status, decision)
+def transition(ctx, task, action, decision=None, **facts):
+    """Check `action` against the permission table (workflow.authorize); the state it leads
+    to.  `facts`: the extension `request` being decided, the `work` being given."""
+    return workflow.authorize(action, task, ctx.caller, decision=decision, **facts)
+
+
+def work_of(ctx, unit_code, assignee, field="assignee"):
+    """workflow.Work for giving work to `unit_code` and/or the active staff member `assignee`
+    of the office (whose unit is the work's unit when none is named)."""
+    person = ctx.directory.assignee(assignee, field) if assignee is not None else None
+    if unit_code is None and person is not None:
+        unit_code = person.unit_code
+    return workflow.Work(unit_code, assignee, person.unit_code if person is not None else None)
 
 
 # -- creating ------------------------------------------------------------------------------
@@ -179,17 +190,19 @@ def create(ctx, data):
     parent = None
     if data.get("parent_id") is not None:
         parent = get(ctx, data["parent_id"], lock=True)
-        transition(ctx, parent, "add_subtask")
     unit_code, assignee = data.get("unit_code"), data.get("assignee")
     if parent is not None and unit_code is None and assignee is None:
         unit_code = parent.unit_code
-    if unit_code is None and assignee is not None:
-        unit_code = ctx.directory.assignee(assignee).unit_code
+    work = work_of(ctx, unit_code, assignee)
     if parent is None:
-        _check_may_give(ctx, unit_code)
+        workflow.authorize("create", None, ctx.caller, work=work)
+        assigner = None
+    else:
+        transition(ctx, parent, "add_subtask", work=work)
+        assigner = workflow.assigner_of_subtask(parent, ctx.caller, assignee)
     return new_task(
         ctx, title=_text(data.get("title"), "title"), description=data.get("description"),
-        due_date=due, unit_code=unit_code, assignee=assignee,
+        due_date=due, unit_code=work.unit_code, assignee=assignee, assigner=assigner,
         task_type=data.get("task_type") or "general", weight=data.get("weight", 1.0),
         urgent=bool(data.get("urgent")), coordinators=data.get("coordinators") or (),
         parent=parent, document_id=data.get("document_id") or (parent and parent.document_id),
@@ -199,30 +212,14 @@ def create(ctx, data):
         recurrence_rule=data.get("recurrence"))
 
 
-def _check_may_give(ctx, unit_code):
-    principal = ctx.principal
-    if principal.has_any("leader", "admin"):
-        return
-    if unit_code is not None and unit_code in ctx.directory.headed_by(principal.sub):
-        return
-    raise Forbidden("only a leader, or the head of the task's unit, may give a task", {
-        "unit_code": [f"you do not head {unit_code!r}"]})
-
-
 # -- the life of a task ----------------------------------------------------------------------
 
 def assign(ctx, task_id, assignee, due_date=None, note=None):
-    """Name the owner (or a new one); the unit head may name only staff of their units, and an
-    internal deadline may not pass the unit's deadline nor the parent's."""
+    """Name the owner (or a new one) within what the caller may give (workflow); an internal
+    deadline may not pass the unit's deadline nor the parent's."""
     task = get(ctx, task_id, lock=True)
-    target = transition(ctx, task, "assign")
-    person = ctx.directory.assignee(assignee)
-    caller = relations(ctx, task)
-    if not caller & {"leader", "admin", "assigner"}:
-        headed = ctx.directory.headed_by(ctx.principal.sub)
-        if person.unit_code not in headed:
-            raise Forbidden("a unit head assigns staff of their own unit", {"assignee": [
-                f"{assignee!r} is in unit {person.unit_code!r}, which you do not head"]})
+    work = work_of(ctx, task.unit_code, assignee)
+    target = transition(ctx, task, "assign", work=work)
     if due_date is not None:
         deadlines.check_not_past(due_date, ctx.today)
         deadlines.check_not_after(due_date, task.unit_due_date, "due_date",
@@ -233,7 +230,7 @@ def assign(ctx, task_id, assignee, due_date=None, note=None):
                                       f"the parent task's deadline (task {parent.id})")
     before, previous = task.status, task.assignee
     task.assignee, task.status, task.assigned_on = assignee, target, ctx.today
-    task.unit_code = task.unit_code or person.unit_code
+    task.unit_code = task.unit_code or work.assignee_unit
     if task.assigner is None:
         task.assigner = ctx.principal.sub
     if due_date is not None and due_date != task.due_date:
@@ -270,13 +267,14 @@ def submit(ctx, task_id, result, reply_number=None):
     task = get(ctx, task_id, lock=True)
     target = transition(ctx, task, "submit")
     result = _text(result, "result")
-    still_open = [t.id for t in subtasks_of(ctx.session, task.id)
+    still_open = [t.id for t in subtasks_of(ctx.session, task)
                   if t.status in workflow.ACTIVE]
     if still_open:
         raise Conflict("sub-tasks are still open", {"task_id": [
             f"finish or cancel sub-tasks {', '.join(map(str, still_open))} first"]})
     before = task.status
     task.status, task.result, task.reply_number = target, result, reply_number
+    task.submitted_by = ctx.principal.sub
     task.submitted_on, task.progress = ctx.today, 100
     record(ctx, task, "submitted", before, result=result, reply_number=reply_number)
     emit(ctx, "task_submitted", task, result=result, reply_number=reply_number,
@@ -293,9 +291,6 @@ def review(ctx, task_id, decision, quality_met, reason=None):
                            {"quality_met": [repr(quality_met)]})
     task = get(ctx, task_id, lock=True)
     target = transition(ctx, task, "review", decision)
-    if task.assignee == ctx.principal.sub:
-        raise Forbidden("nobody reviews their own work", {"task_id": [
-            f"you are the assignee of task {task.id}"]})
     reason = _text(reason, "reason", required=decision == "return" or not quality_met)
     before = task.status
     task.status = target
@@ -346,7 +341,7 @@ def request_extension(ctx, task_id, new_due_date, reason):
 
 
 def _pending_extension(ctx, task):
-    return ctx.session.execute(select(Extension).where(
+    return ctx.session.execute(of_office(Extension, task.office).where(
         Extension.task_id == task.id, Extension.status == "pending")).scalar_one_or_none()
 
 
@@ -357,8 +352,8 @@ def decide_extension(ctx, task_id, approve, objective_cause=False, reason=None,
     if not isinstance(approve, bool):
         raise InvalidInput("approve must be true or false", {"approve": [repr(approve)]})
     task = get(ctx, task_id, lock=True)
-    transition(ctx, task, "decide_extension")
     request = _pending_extension(ctx, task)
+    transition(ctx, task, "decide_extension", request=request)
     if request is None:
         raise Conflict("no extension request is waiting", {"task_id": [
             f"task {task.id} has no pending extension request"]})
@@ -400,7 +395,7 @@ def _cancel(ctx, task, reason):
     before, task.status = task.status, workflow.CANCELLED
     record(ctx, task, "cancelled", before, reason=reason)
     emit(ctx, "task_cancelled", task, reason=reason)
-    for sub in subtasks_of(ctx.session, task.id):
+    for sub in subtasks_of(ctx.session, task):
         if sub.status in workflow.ACTIVE:
             _cancel(ctx, sub, f"công việc cha {task.id} đã hủy: {reason}")
 
@@ -410,15 +405,14 @@ def _cancel(ctx, task, reason):
 def confirm(ctx, task_id, due_date=None, unit_code=None, assignee=None, note=None):
     """The leader turns a proposed task into work: its unit's deadline is the one confirmed."""
     task = get(ctx, task_id, lock=True)
-    target = transition(ctx, task, "confirm")
-    due = due_date or task.due_date
-    deadlines.check_not_past(due, ctx.today)
     if unit_code is not None:
         ctx.directory.unit(unit_code)
-        task.unit_code = unit_code
+    work = work_of(ctx, unit_code or task.unit_code, assignee)
+    target = transition(ctx, task, "confirm", work=work)
+    due = due_date or task.due_date
+    deadlines.check_not_past(due, ctx.today)
+    task.unit_code = work.unit_code
     if assignee is not None:
-        person = ctx.directory.assignee(assignee)
-        task.unit_code = task.unit_code or person.unit_code
         task.assignee, task.assigned_on, target = assignee, ctx.today, workflow.ASSIGNED
     before = task.status
     task.status, task.assigner = target, ctx.principal.sub
@@ -441,12 +435,12 @@ def discard(ctx, task_id, reason=None):
 def spawn_next(ctx, task):
     """The series' next occurrence, unless it exists already; None then."""
     occurrence = (task.occurrence or 1) + 1
-    exists = ctx.session.execute(select(Task.id).where(
-        Task.office == task.office, Task.series_id == task.series_id,
-        Task.occurrence == occurrence)).scalar()
-    if exists:
+    already = ctx.session.execute(of_office(Task, task.office).where(
+        Task.series_id == task.series_id, Task.occurrence == occurrence)).first()
+    if already:
         return None
-    anchor = ctx.session.get(Task, task.series_id) if task.series_id != task.id else task
+    anchor = task if task.series_id == task.id else ctx.session.execute(
+        of_office(Task, task.office).where(Task.id == task.series_id)).scalar_one()
     due = recurrence.due_of(task.recurrence, anchor.original_due_date, occurrence, ctx.calendar)
     try:
         with ctx.session.begin_nested():
@@ -464,7 +458,7 @@ def spawn_next(ctx, task):
 
 def search(session, office, status=None, assignee=None, unit_code=None, document_id=None,
            limit=100, offset=0):
-    query = select(Task).where(Task.office == office)
+    query = of_office(Task, office)
     if status is not None:
         query = query.where(Task.status == status)
     if assignee is not None:

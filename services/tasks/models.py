@@ -3,7 +3,7 @@ import json
 from datetime import date, datetime
 
 from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, select)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import service_metadata
@@ -11,6 +11,12 @@ from shared.db import service_metadata
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
+
+
+def of_office(model, office):
+    """SELECT of `model`'s rows of one office.  Every read of tasks' tables on behalf of a
+    caller starts here: another office's rows answer exactly like rows that do not exist."""
+    return select(model).where(model.office == office)
 
 
 class Unit(Base):
@@ -30,14 +36,15 @@ class Unit(Base):
 
 
 class Staff(Base):
-    """A person of an office; `staff_id` is the `sub` of their token."""
+    """A person of an office; `staff_id` is the `sub` of their token, unique within the office
+    only: two offices may each have a "cv1", and neither learns of the other's."""
 
     __tablename__ = "staff"
     __table_args__ = (UniqueConstraint("office", "staff_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office: Mapped[str] = mapped_column(String(40), index=True)
-    staff_id: Mapped[str] = mapped_column(String(100), index=True)
+    staff_id: Mapped[str] = mapped_column(String(100))
     full_name: Mapped[str] = mapped_column(String(200))
     unit_code: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[str | None] = mapped_column(String(200))
@@ -122,6 +129,7 @@ class Task(Base):
     progress_note: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)
     reply_number: Mapped[str | None] = mapped_column(String(60))
+    submitted_by: Mapped[str | None] = mapped_column(String(100))  # who handed the result in
     assigned_on: Mapped[date | None] = mapped_column(Date)
     accepted_on: Mapped[date | None] = mapped_column(Date)
     submitted_on: Mapped[date | None] = mapped_column(Date)

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import select
 
-from services.tasks.models import DirectionItem, Staff, Task, Unit
+from services.tasks.models import DirectionItem, Staff, Task, Unit, of_office
 from services.tasks.workflow import ACTIVE
 
 INCOMING_HEADINGS = ("Số đến", "Ngày đến", "Số, ký hiệu, ngày tháng, tác giả và trích yếu văn bản",
@@ -47,12 +47,12 @@ def progress_text(item, task, today):
 
 
 def incoming_rows(session, office, year, today):
-    items = session.execute(select(DirectionItem).where(
-        DirectionItem.office == office, DirectionItem.arrival_year == year)
+    items = session.execute(of_office(DirectionItem, office).where(
+        DirectionItem.arrival_year == year)
         .order_by(DirectionItem.arrival_number)).scalars().all()
     task_ids = [i.lead_task_id for i in items if i.lead_task_id]
     tasks = {t.id: t for t in session.execute(
-        select(Task).where(Task.id.in_(task_ids))).scalars()} if task_ids else {}
+        of_office(Task, office).where(Task.id.in_(task_ids))).scalars()} if task_ids else {}
     units = dict(session.execute(select(Unit.code, Unit.name).where(Unit.office == office)).all())
     people = dict(session.execute(
         select(Staff.staff_id, Staff.full_name).where(Staff.office == office)).all())

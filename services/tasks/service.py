@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 
 from services.tasks import (deadlines, directions, lifecycle, organisation, registers,
-                            reminders, tracking)
+                            reminders, tracking, workflow)
 from services.tasks.models import Base
 from services.tasks.schemas import (
     AssignInput, CancelInput, ConfirmInput, CreateTaskInput, DirectInput, DirectionItemSchema,
@@ -17,16 +17,12 @@ from shared.calendar import WorkingCalendar
 from shared.config import offices
 from shared.db import Database
 from shared.entrypoints import rpc, timer
-from shared.errors import Forbidden, InvalidInput
+from shared.errors import InvalidInput
 from shared.events import event_handler
 from shared.schemas import load
 from shared.timeutil import TIMEZONE, now_local, today_local
 
 log = logging.getLogger(__name__)
-
-ORGANISERS = ("leader", "admin")
-SWEEPERS = ("admin", "service")
-OVERSEERS = ("leader", "clerk", "evaluator", "service")
 
 
 def system_principal(office):
@@ -51,6 +47,11 @@ class TasksService:
     def reminder_settings(self):
         return reminders.ReminderSettings.from_config(self.config.get("REMINDERS"))
 
+    def caller(self, rpc_name):
+        """The authenticated principal, with a role `rpc_name` needs (workflow.ENTRY_ROLES).
+        Every RPC starts here; what they may do to a task is workflow.authorize's answer."""
+        return self.auth.require(*workflow.entry_roles(rpc_name))
+
     def context(self, principal):
         return lifecycle.Context(self.db, principal, today_local(), self.calendar(principal.office))
 
@@ -66,7 +67,7 @@ class TasksService:
 
     @rpc
     def upsert_unit(self, unit):
-        principal = self.auth.require(*ORGANISERS)
+        principal = self.caller("upsert_unit")
         saved = organisation.upsert_unit(self.db.session, principal.office,
                                          load(UnitInput, unit, "unit"))
         self.db.commit()
@@ -74,7 +75,7 @@ class TasksService:
 
     @rpc
     def upsert_staff(self, staff):
-        principal = self.auth.require(*ORGANISERS)
+        principal = self.caller("upsert_staff")
         person, previous_unit = organisation.upsert_staff(self.db.session, principal.office,
                                                           load(StaffInput, staff, "staff"))
         self.db.record_event("staff_changed", organisation.staff_event_data(
@@ -85,13 +86,13 @@ class TasksService:
 
     @rpc
     def list_staff(self, unit_code=None, include_inactive=False):
-        principal = self.auth.require()
+        principal = self.caller("list_staff")
         return StaffSchema(many=True).dump(organisation.list_staff(
             self.db.session, principal.office, unit_code, bool(include_inactive)))
 
     @rpc
     def list_units(self):
-        principal = self.auth.require()
+        principal = self.caller("list_units")
         return UnitSchema(many=True).dump(organisation.list_units(self.db.session,
                                                                   principal.office))
 
@@ -99,7 +100,7 @@ class TasksService:
 
     @rpc
     def pending_directions(self):
-        principal = self.auth.require("leader", "clerk", "head", "service")
+        principal = self.caller("pending_directions")
         answer = []
         for item in directions.pending(self.db.session, principal.office):
             proposals = directions.proposals_of(self.db.session, item)
@@ -110,7 +111,7 @@ class TasksService:
     @rpc
     def direct(self, document_id, lead, due_date=None, coordinators=None, note=None,
                due_in_working_days=None):
-        principal = self.auth.require("leader")
+        principal = self.caller("direct")
         given = load(DirectInput, {"document_id": document_id, "lead": lead,
                                    "due_date": due_date, "coordinators": coordinators or [],
                                    "note": note, "due_in_working_days": due_in_working_days},
@@ -125,14 +126,14 @@ class TasksService:
 
     @rpc
     def confirm_proposed(self, task_id, due_date=None, unit_code=None, assignee=None, note=None):
-        principal = self.auth.require("leader")
+        principal = self.caller("confirm_proposed")
         given = load(ConfirmInput, {"task_id": task_id, "due_date": due_date,
                                     "unit_code": unit_code, "assignee": assignee, "note": note})
         return self.task_answer(lifecycle.confirm(self.context(principal), **given))
 
     @rpc
     def discard_proposed(self, task_id, reason=None):
-        principal = self.auth.require("leader")
+        principal = self.caller("discard_proposed")
         given = load(DiscardInput, {"task_id": task_id, "reason": reason})
         return self.task_answer(lifecycle.discard(self.context(principal), **given))
 
@@ -150,46 +151,46 @@ class TasksService:
 
     @rpc
     def create(self, task):
-        principal = self.auth.require()
+        principal = self.caller("create")
         return self.task_answer(lifecycle.create(self.context(principal),
                                                  load(CreateTaskInput, task, "task")))
 
     @rpc
     def assign(self, task_id, assignee, due_date=None, note=None):
-        principal = self.auth.require()
+        principal = self.caller("assign")
         given = load(AssignInput, {"task_id": task_id, "assignee": assignee,
                                    "due_date": due_date, "note": note})
         return self.task_answer(lifecycle.assign(self.context(principal), **given))
 
     @rpc
     def accept(self, task_id):
-        principal = self.auth.require()
+        principal = self.caller("accept")
         given = load(TaskIdInput, {"task_id": task_id})
         return self.task_answer(lifecycle.accept(self.context(principal), **given))
 
     @rpc
     def report_progress(self, task_id, percent, note=None):
-        principal = self.auth.require()
+        principal = self.caller("report_progress")
         given = load(ProgressInput, {"task_id": task_id, "percent": percent, "note": note})
         return self.task_answer(lifecycle.report_progress(self.context(principal), **given))
 
     @rpc
     def submit(self, task_id, result, reply_number=None):
-        principal = self.auth.require()
+        principal = self.caller("submit")
         given = load(SubmitInput, {"task_id": task_id, "result": result,
                                    "reply_number": reply_number})
         return self.task_answer(lifecycle.submit(self.context(principal), **given))
 
     @rpc
     def review(self, task_id, decision, quality_met, reason=None):
-        principal = self.auth.require()
+        principal = self.caller("review")
         given = load(ReviewInput, {"task_id": task_id, "decision": decision,
                                    "quality_met": quality_met, "reason": reason})
         return self.task_answer(lifecycle.review(self.context(principal), **given))
 
     @rpc
     def request_extension(self, task_id, new_due_date, reason):
-        principal = self.auth.require()
+        principal = self.caller("request_extension")
         given = load(ExtensionRequestInput, {"task_id": task_id, "new_due_date": new_due_date,
                                              "reason": reason})
         return self.task_answer(lifecycle.request_extension(self.context(principal), **given))
@@ -197,7 +198,7 @@ class TasksService:
     @rpc
     def decide_extension(self, task_id, approve, objective_cause=False, reason=None,
                          new_due_date=None):
-        principal = self.auth.require()
+        principal = self.caller("decide_extension")
         given = load(ExtensionDecisionInput, {
             "task_id": task_id, "approve": approve, "objective_cause": objective_cause,
             "reason": reason, "new_due_date": new_due_date})
@@ -205,26 +206,26 @@ class TasksService:
 
     @rpc
     def cancel(self, task_id, reason):
-        principal = self.auth.require()
+        principal = self.caller("cancel")
         given = load(CancelInput, {"task_id": task_id, "reason": reason})
         return self.task_answer(lifecycle.cancel(self.context(principal), **given))
 
     @rpc
     def get(self, task_id):
-        principal = self.auth.require()
+        principal = self.caller("get")
         given = load(TaskIdInput, {"task_id": task_id})
         ctx = self.context(principal)
         task = lifecycle.get(ctx, given["task_id"])
         session = self.db.session
         return {**TaskSchema().dump(task),
-                "history": HistorySchema(many=True).dump(lifecycle.history_of(session, task.id)),
+                "history": HistorySchema(many=True).dump(lifecycle.history_of(session, task)),
                 "extensions": ExtensionSchema(many=True).dump(
-                    lifecycle.extensions_of(session, task.id)),
-                "subtasks": TaskSchema(many=True).dump(lifecycle.subtasks_of(session, task.id))}
+                    lifecycle.extensions_of(session, task)),
+                "subtasks": TaskSchema(many=True).dump(lifecycle.subtasks_of(session, task))}
 
     @rpc
     def list_tasks(self, **criteria):
-        principal = self.auth.require()
+        principal = self.caller("list_tasks")
         query = load(ListTasksInput, criteria, "query")
         if query.pop("mine"):
             query["assignee"] = principal.sub
@@ -236,7 +237,7 @@ class TasksService:
     @rpc
     def run_reminders(self, on=None):
         """One sweep as at `on` (a date: at the configured hour; or a local date-time)."""
-        self.auth.require(*SWEEPERS)
+        self.caller("run_reminders")
         given = load(RemindersInput, {"on": on})
         return self.sweep(self._moment(given["on"]))
 
@@ -275,12 +276,12 @@ class TasksService:
 
     @rpc
     def tracking_table(self, scope="office", period=None, group_by="unit", format="json"):
-        principal = self.auth.require()
+        principal = self.caller("tracking_table")
         query = load(TrackingInput, {"scope": scope, "period": period, "group_by": group_by,
                                      "format": format}, "query")
         today = today_local()
         chosen = tracking.parse_period(query["period"] or today.strftime("%Y-%m"))
-        units, person = self._scope(principal, query["scope"])
+        units, person = self._table_scope(principal, query["scope"])
         settings = self.reminder_settings()
         soon_until = self.calendar(principal.office).add_working_days(
             today, max(settings.due_soon_days, default=0))
@@ -298,36 +299,22 @@ class TasksService:
                            "scope": query["scope"], "items": rows, "total": total})
         return answer
 
-    def _scope(self, principal, scope):
-        """(unit codes or None, person or None) a caller may see for `scope`."""
-        directory = organisation.Directory(self.db.session, principal.office)
+    def _table_scope(self, principal, scope):
+        """(unit codes or None, person or None) of `scope`, once workflow allows the caller."""
+        ctx = self.context(principal)
         kind, _, value = scope.partition(":")
-        if kind not in ("office", "unit", "person") or (kind != "office" and not value):
-            raise InvalidInput("scope must be office, unit:<code> or person:<staff id>",
-                               {"scope": [repr(scope)]})
-        overseer = principal.has_any(*OVERSEERS, "admin")
-        headed = directory.headed_by(principal.sub)
-        if kind == "office":
-            if not overseer:
-                raise Forbidden("the whole office's table is for leaders and evaluators", {
-                    "scope": ["ask for unit:<your unit> or person:<you>"]})
-            return None, None
+        person = ctx.directory.staff(value) if kind == "person" else None
         if kind == "unit":
-            directory.unit(value, "scope")
-            if not overseer and value not in headed:
-                raise Forbidden("a unit's table is for its heads and the leaders", {
-                    "scope": [f"you do not head {value!r}"]})
-            return directory.below(value), None
-        if not overseer and value != principal.sub:
-            person = directory.staff(value)
-            if person is None or person.unit_code not in headed:
-                raise Forbidden("a person's table is for them, their head and the leaders", {
-                    "scope": [f"{value!r} is not you nor staff of a unit you head"]})
-        return None, value
+            ctx.directory.unit(value, "scope")
+        workflow.check_table_scope(ctx.caller, kind, value,
+                                   person.unit_code if person is not None else None)
+        if kind == "unit":
+            return ctx.directory.below(value), None
+        return None, (value if kind == "person" else None)
 
     @rpc
     def incoming_register(self, year, format="json"):
-        principal = self.auth.require(*OVERSEERS, "head")
+        principal = self.caller("incoming_register")
         query = load(RegisterInput, {"year": year, "format": format}, "query")
         rows = registers.incoming_rows(self.db.session, principal.office, query["year"],
                                        today_local())

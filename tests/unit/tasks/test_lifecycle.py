@@ -55,7 +55,7 @@ def test_the_whole_life_of_a_task(office):
         "task_created", "task_assigned", "task_assigned", "task_accepted",
         "task_progress_reported", "task_submitted", "task_reviewed", "task_submitted",
         "task_reviewed", "task_completed"]
-    history = lifecycle.history_of(office.session, task.id)
+    history = lifecycle.history_of(office.session, task)
     assert [(h.action, h.by, h.to_status) for h in history] == [
         ("created", "lead1", "new"), ("assigned", "tp1", "assigned"),
         ("accepted", "cv1", "in_progress"), ("progress_reported", "cv1", "in_progress"),
@@ -105,12 +105,14 @@ def test_bad_input_names_the_rule(office):
     with pytest.raises(InvalidInput) as raised:
         unit_task(office, due=date(2026, 10, 30))
     assert "before today" in raised.value.fields["due_date"][0]
-    with pytest.raises(InvalidInput) as raised:
+    with pytest.raises(InvalidInput) as raised:     # another office's person: like nobody
         lifecycle.create(leader, {"title": "x", "assignee": "hn1", "due_date": FRIDAY})
-    assert "HN-VPHDND" in raised.value.fields["assignee"][0]
+    hn1_answer = raised.value.fields
     with pytest.raises(InvalidInput) as raised:
         lifecycle.create(leader, {"title": "x", "assignee": "nobody", "due_date": FRIDAY})
     assert "not staff" in raised.value.fields["assignee"][0]
+    assert hn1_answer == {"assignee": [raised.value.fields["assignee"][0].replace(
+        "nobody", "hn1")]}
     task = unit_task(office)
     with pytest.raises(InvalidInput) as raised:    # the head's deadline inside the unit's
         lifecycle.assign(office.ctx("tp1", "head"), task.id, "cv1", due_date=date(2026, 11, 16))
@@ -139,21 +141,34 @@ def test_sub_tasks_stay_inside_their_parent(office):
     parent = unit_task(office, assignee="cv1")
     lifecycle.accept(office.ctx("cv1"), parent.id)
     with pytest.raises(InvalidInput) as raised:
-        lifecycle.create(office.ctx("cv1"), {"title": "Thu thập số liệu", "assignee": "cv2",
+        lifecycle.create(office.ctx("cv1"), {"title": "Thu thập số liệu", "assignee": "cv1",
                                              "parent_id": parent.id,
                                              "due_date": date(2026, 11, 16)})
     assert "parent task's deadline" in raised.value.fields["due_date"][0]
-    child = lifecycle.create(office.ctx("cv1"), {"title": "Thu thập số liệu", "assignee": "cv2",
+    with pytest.raises(Forbidden) as raised:     # the owner splits their task for themselves
+        lifecycle.create(office.ctx("cv1"), {"title": "Thu thập số liệu", "assignee": "cv2",
+                                             "parent_id": parent.id, "due_in_working_days": 3})
+    assert "cv2" in raised.value.fields["assignee"][0]
+    child = lifecycle.create(office.ctx("cv1"), {"title": "Thu thập số liệu", "assignee": "cv1",
                                                  "parent_id": parent.id, "due_in_working_days": 3})
-    # 3 working days from Monday 2/11: Thursday 5/11
-    assert (child.parent_id, child.due_date, child.assigner) == \
-        (parent.id, date(2026, 11, 5), "cv1")
+    # 3 working days from Monday 2/11: Thursday 5/11; whoever gave the parent decides on it
+    assert (child.parent_id, child.due_date, child.assigner, child.created_by) == \
+        (parent.id, date(2026, 11, 5), "lead1", "cv1")
+    helper = lifecycle.create(office.ctx("tp1", "head"), {
+        "title": "Rà soát số liệu", "assignee": "cv2", "parent_id": parent.id,
+        "due_in_working_days": 2})
+    assert helper.assigner == "tp1"
+    with pytest.raises(Forbidden):               # a head gives only within the units they head
+        lifecycle.create(office.ctx("tp1", "head"), {
+            "title": "Rà soát số liệu", "assignee": "cv3", "parent_id": parent.id,
+            "due_in_working_days": 2})
     with pytest.raises(Conflict) as raised:
         lifecycle.submit(office.ctx("cv1"), parent.id, "Xong")
     assert str(child.id) in raised.value.fields["task_id"][0]
     lifecycle.cancel(office.ctx("lead1", "leader"), parent.id, "Không còn cần thiết")
-    assert (parent.status, child.status) == ("cancelled", "cancelled")
-    assert {d["task_id"] for d in office.work.of("task_cancelled")} == {parent.id, child.id}
+    assert (parent.status, child.status, helper.status) == ("cancelled",) * 3
+    assert {d["task_id"] for d in office.work.of("task_cancelled")} == \
+        {parent.id, child.id, helper.id}
 
 
 def test_direction_and_proposed_tasks(office):

@@ -79,3 +79,96 @@ def test_every_transition_names_known_states_and_relations():
         assert set(sources) <= states, action
         assert set(who) <= set(workflow.RELATION_NAMES), action
         assert target is None or target in states, action
+
+
+# -- authorize: nobody decides on their own request; work stays inside what one may give --------
+
+def caller(sub, *roles, headed=()):
+    return workflow.Caller(sub, frozenset(roles or ("staff",)), frozenset(headed))
+
+
+def in_state(status, **fields):
+    return task(id=7, status=status, **fields)
+
+
+@pytest.mark.parametrize("action, status", [
+    ("assign", "in_progress"), ("review", "submitted"), ("decide_extension", "in_progress"),
+    ("cancel", "in_progress")])
+@pytest.mark.parametrize("who", [caller("cv1", "leader"), caller("cv1", "admin"),
+                                 caller("cv1", "head", headed={"PTH"})])
+def test_the_owner_never_decides_on_their_own_task(action, status, who):
+    own = in_state(status, assigner="cv1", submitted_by="cv2")
+    with pytest.raises(Forbidden) as raised:
+        workflow.authorize(action, own, who, decision="accept")
+    assert "own task" in raised.value.message
+
+
+def test_an_extension_is_never_decided_by_whoever_asked_for_it():
+    asked = SimpleNamespace(requested_by="tp1")
+    with pytest.raises(Forbidden) as raised:
+        workflow.authorize("decide_extension", in_state("in_progress", assigner="tp1"),
+                           caller("tp1", "head", headed={"PTH"}), request=asked)
+    assert "own request" in raised.value.message
+    workflow.authorize("decide_extension", in_state("in_progress"), caller("lead1", "leader"),
+                       request=asked)
+
+
+def test_a_result_is_never_reviewed_by_its_author():
+    handed_in = in_state("submitted", submitted_by="root")
+    with pytest.raises(Forbidden) as raised:
+        workflow.authorize("review", handed_in, caller("root", "admin"), decision="accept")
+    assert "own result" in raised.value.message
+    assert workflow.authorize("review", handed_in, caller("lead1", "leader"),
+                              decision="return") == "returned"
+
+
+@pytest.mark.parametrize("who, action, work, allowed", [
+    (caller("lead1", "leader"), "create", workflow.Work("PHC", "cv3", "PHC"), True),
+    (caller("tp1", "head", headed={"PTH"}), "create", workflow.Work("PTH", "cv1", "PTH"), True),
+    (caller("tp1", "head", headed={"PTH"}), "create", workflow.Work("PTH", "cv3", "PHC"), False),
+    (caller("tp1", "head", headed={"PTH"}), "create", workflow.Work("PHC"), False),
+    (caller("cv1"), "create", workflow.Work("PTH", "cv1", "PTH"), False),
+    (caller("cv1"), "add_subtask", workflow.Work("PTH", "cv1", "PTH"), True),
+    (caller("cv1"), "add_subtask", workflow.Work("PTH", "cv2", "PTH"), False),
+    (caller("cv1"), "add_subtask", workflow.Work("PHC", "cv1", "PTH"), False),
+    (caller("cv1"), "add_subtask", workflow.Work("PTH"), False),
+    (caller("tp1", "head", headed={"PTH"}), "add_subtask", workflow.Work("PTH", "cv2", "PTH"),
+     True),
+    (caller("tp1", "head", headed={"PTH"}), "add_subtask", workflow.Work("PHC", "cv3", "PHC"),
+     False),
+    (caller("tp1", "head", headed={"PTH"}), "assign", workflow.Work("PTH", "cv3", "PHC"), False),
+    (caller("lead1", "leader"), "assign", workflow.Work("PTH", "cv3", "PHC"), True),
+])
+def test_work_stays_inside_what_its_giver_may_give(who, action, work, allowed):
+    parent = None if action == "create" else in_state("in_progress", assigner="lead1",
+                                                      assignee="cv1", coordinator_ids=[])
+    if allowed:
+        workflow.authorize(action, parent, who, work=work)
+        return
+    with pytest.raises(Forbidden) as raised:
+        workflow.authorize(action, parent, who, work=work)
+    assert "outside what you may give" in raised.value.message
+
+
+def test_a_sub_task_one_gives_oneself_is_decided_by_whoever_gave_the_parent():
+    parent = in_state("in_progress", assigner="lead1", assignee="cv1")
+    assert workflow.assigner_of_subtask(parent, caller("cv1"), "cv1") == "lead1"
+    assert workflow.assigner_of_subtask(parent, caller("tp1", "head"), "cv2") == "tp1"
+
+
+@pytest.mark.parametrize("who, kind, value, person_unit, allowed", [
+    (caller("lead1", "leader"), "office", "", None, True),
+    (caller("ev", "evaluator"), "person", "cv3", "PHC", True),
+    (caller("tp1", "head", headed={"PTH"}), "office", "", None, False),
+    (caller("tp1", "head", headed={"PTH"}), "unit", "PTH", None, True),
+    (caller("tp1", "head", headed={"PTH"}), "unit", "PHC", None, False),
+    (caller("tp1", "head", headed={"PTH"}), "person", "cv1", "PTH", True),
+    (caller("cv1"), "person", "cv1", "PTH", True),
+    (caller("cv1"), "person", "cv2", "PTH", False),
+])
+def test_whose_tracking_table_one_may_read(who, kind, value, person_unit, allowed):
+    if allowed:
+        workflow.check_table_scope(who, kind, value, person_unit)
+    else:
+        with pytest.raises(Forbidden):
+            workflow.check_table_scope(who, kind, value, person_unit)
