@@ -13,7 +13,7 @@ from shared.schemas import instance
 # Priority marks (Nghị định 30/2020) that make a document urgent, as events carry them.
 URGENT_PRIORITIES = frozenset({"khẩn", "thượng khẩn", "hỏa tốc"})
 
-OFFICE_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9_-]{1,39}$",
+OFFICE_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9_-]{1,39}\Z",
                               error="office codes are 2-40 capital letters, digits, '-' or '_'")
 
 # One definition of every field that crosses a service boundary.  The producer's schema and
@@ -23,11 +23,11 @@ STAFF_ID_MAX, UNIT_CODE_MAX, TASK_GROUP_MAX, TASK_TYPE_MAX = 64, 40, 100, 40
 NAME_MAX, TITLE_MAX, SUBJECT_MAX, NUMBER_MAX, LONG_TEXT_MAX = 200, 500, 500, 60, 10_000
 STAFF_ID_RULE = validate.And(
     validate.Length(min=1, max=STAFF_ID_MAX),
-    validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$",
+    validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._@-]*\Z",
                     error="staff ids are letters without diacritics, digits, '.', '_', '@' or '-'"))
 UNIT_CODE_RULE = validate.And(
     validate.Length(min=1, max=UNIT_CODE_MAX),
-    validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z",
                     error="unit codes are letters without diacritics, digits, '.', '_' or '-'"))
 
 
@@ -41,6 +41,17 @@ def unit_code_field(**kwargs):
 
 def text_field(max_length, **kwargs):
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+ID_MAX, COUNT_MAX = 2 ** 31 - 1, 1000      # ids and counts fit a 32-bit integer column
+
+
+def id_field(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=ID_MAX), **kwargs)
+
+
+def count_field(**kwargs):
+    return fields.Integer(validate=validate.Range(min=0, max=COUNT_MAX), **kwargs)
 
 
 class ActorSchema(Schema):
@@ -152,7 +163,7 @@ class TaskData(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    task_id = fields.Integer(required=True)
+    task_id = id_field(required=True)
     title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
     assignee = staff_id_field(allow_none=True, load_default=None)     # staff id of the owner
     assigner = staff_id_field(allow_none=True, load_default=None)
@@ -161,7 +172,8 @@ class TaskData(Schema):
     coordinators = fields.List(staff_id_field(), load_default=list)
     due_date = fields.Date(allow_none=True, load_default=None)
     task_type = fields.String(load_default="general", validate=validate.Length(max=TASK_TYPE_MAX))
-    weight = fields.Float(load_default=1.0)
+    weight = fields.Float(load_default=1.0, allow_nan=False,
+                          validate=validate.Range(min=0, max=100, min_inclusive=False))
     urgent = fields.Boolean(load_default=False)
     document_id = fields.Integer(allow_none=True, load_default=None)
     arrival_number = fields.Integer(allow_none=True, load_default=None)
@@ -186,7 +198,7 @@ class TaskReviewedData(TaskData):
     reason = fields.String(allow_none=True, load_default=None)
     reviewer = staff_id_field(required=True)
     reviewed_on = fields.Date(required=True)
-    failed_reviews = fields.Integer(load_default=0)      # so far, this one included
+    failed_reviews = count_field(load_default=0)        # so far, this one included
 
 
 class TaskCompletedData(TaskData):
@@ -195,9 +207,9 @@ class TaskCompletedData(TaskData):
     due_date = fields.Date(required=True)
     completed_on = fields.Date(required=True)
     on_time = fields.Boolean(required=True)
-    delay_count = fields.Integer(load_default=0)         # deadlines missed (late completion counts 1)
-    excused_delays = fields.Integer(load_default=0)      # of those, objective causes the leader approved
-    failed_reviews = fields.Integer(load_default=0)      # reviews returned with quality failed
+    delay_count = count_field(load_default=0)           # deadlines missed (late completion counts 1)
+    excused_delays = count_field(load_default=0)        # of those, objective causes the leader approved
+    failed_reviews = count_field(load_default=0)        # reviews returned with quality failed
     quality_met = fields.Boolean(load_default=True)      # the final review met the quality bar
     assigned_on = fields.Date(allow_none=True, load_default=None)
 

@@ -108,7 +108,7 @@ def test_tasks_events_become_scores_and_a_published_classification(suite):
     suite.cli("rpc", "evaluation.award_titles", json.dumps({
         "year": 2026, "decision_number": "12/QĐ-VP",
         "awards": [{"title": "LDTT", "subject": "e2e-cv1"}, {"title": "LDTT", "subject": "e2e-ld"}]}),
-        "--token", leader, check=True)
+        "--token", evaluator, check=True)      # the leader is a candidate: not theirs to award
     output = suite.var / "bao-cao-thi-dua-2026.docx"
     cli = suite.cli("eval", "report", "--year", "2026", "-o", str(output), "--token", evaluator,
                     check=True)
