@@ -1,6 +1,6 @@
 """tasks: organisation, direction, work with one owner and a deadline, tracking."""
 import logging
-from datetime import date, datetime
+from datetime import datetime
 
 
 from services.tasks import (deadlines, directions, lifecycle, organisation, registers,
@@ -9,15 +9,15 @@ from services.tasks.models import Base
 from services.tasks.schemas import (
     AssignInput, CancelInput, ConfirmInput, CreateTaskInput, DirectInput, DirectionItemSchema,
     DiscardInput, ExtensionDecisionInput, ExtensionRequestInput, ExtensionSchema, HistorySchema,
-    ListTasksInput, ProgressInput, RegisterInput, RemindersInput, ReviewInput, StaffInput,
-    StaffSchema, SubmitInput, TaskIdInput, TaskSchema, TrackingInput, UnitInput, UnitSchema)
+    ListStaffInput, ListTasksInput, ProgressInput, RegisterInput, RemindersInput, ReviewInput,
+    StaffInput, StaffSchema, SubmitInput, TaskIdInput, TaskSchema, TrackingInput, UnitInput,
+    UnitSchema)
 from shared import exports, health
 from shared.auth import Auth, Principal
 from shared.calendar import WorkingCalendar
 from shared.config import offices
 from shared.db import Database
 from shared.entrypoints import rpc, timer
-from shared.errors import InvalidInput
 from shared.events import event_handler
 from shared.schemas import load
 from shared.timeutil import TIMEZONE, now_local, today_local
@@ -87,8 +87,10 @@ class TasksService:
     @rpc
     def list_staff(self, unit_code=None, include_inactive=False):
         principal = self.caller("list_staff")
+        query = load(ListStaffInput, {"unit_code": unit_code,
+                                      "include_inactive": include_inactive}, "query")
         return StaffSchema(many=True).dump(organisation.list_staff(
-            self.db.session, principal.office, unit_code, bool(include_inactive)))
+            self.db.session, principal.office, query["unit_code"], query["include_inactive"]))
 
     @rpc
     def list_units(self):
@@ -242,17 +244,13 @@ class TasksService:
         return self.sweep(self._moment(given["on"]))
 
     def _moment(self, on):
+        """The local moment of a sweep: now, a date at the configured hour, or a date-time."""
         if on is None:
             return now_local()
-        try:
-            if len(on) == 10:
-                return datetime.combine(date.fromisoformat(on), datetime.min.time(),
-                                        TIMEZONE).replace(hour=self.reminder_settings().hour)
-            moment = datetime.fromisoformat(on)
-        except ValueError:
-            raise InvalidInput("on must be a date or a date-time", {"on": [
-                f"{on!r}: use 2026-11-20 or 2026-11-20T09:00"]})
-        return moment.astimezone(TIMEZONE) if moment.tzinfo else moment.replace(tzinfo=TIMEZONE)
+        if not isinstance(on, datetime):
+            return datetime.combine(on, datetime.min.time(),
+                                    TIMEZONE).replace(hour=self.reminder_settings().hour)
+        return on.astimezone(TIMEZONE) if on.tzinfo else on.replace(tzinfo=TIMEZONE)
 
     def sweep(self, now):
         counts = lifecycle.remind(self.db, now, self.reminder_settings(), self.calendar,

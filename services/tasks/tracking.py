@@ -30,6 +30,7 @@ COUNT_HEADINGS = ("Số việc được giao", "Hoàn thành đúng hạn", "Ho�
 GROUPS = ("office", "unit", "person")
 NO_PERSON = "(chưa giao người thực hiện)"
 NO_UNIT = "(chưa xác định đơn vị)"
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
 
@@ -43,9 +44,10 @@ class Period:
 def parse_period(text):
     """"2026-11" (a month), "2026-Q4" (a quarter) or "2026" (a year)."""
     match = PERIOD_RE.match(str(text or "").strip())
-    if not match or (match["month"] and not 1 <= int(match["month"]) <= 12):
+    if not match or (match["month"] and not 1 <= int(match["month"]) <= 12) \
+            or not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
         raise InvalidInput("period must be a month, a quarter or a year", {"period": [
-            f"{text!r}: use 2026-11, 2026-Q4 or 2026"]})
+            f"{text!r}: use 2026-11, 2026-Q4 or 2026 (years {FIRST_YEAR}-{LAST_YEAR})"]})
     year = int(match["year"])
     if match["month"]:
         month = int(match["month"])
