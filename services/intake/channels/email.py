@@ -28,6 +28,7 @@ import threading
 import unicodedata
 from html.parser import HTMLParser
 
+from services.intake.extraction import DEFAULT_LIMITS, cut_text
 from shared.errors import InvalidInput, Unavailable
 
 log = logging.getLogger("vanphong.intake.email")
@@ -40,6 +41,8 @@ _KNOWN_HEADERS = frozenset((
     "from", "sender", "reply-to", "to", "cc", "date", "subject", "message-id", "mime-version",
     "content-type", "received", "return-path", "delivered-to"))
 _ENCODED_WORD_CHARSET = re.compile(r"=\?([^?*\s]+)(?:\*[^?]*)?\?[bBqQ]\?", re.ASCII)
+_BOUNDARY_PARAMETER = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.I)
+_DELIMITER_LINE = re.compile(rb"^--([^\r\n]{1,202})", re.M)
 
 _DEFECT_TEXT = {
     email.errors.CloseBoundaryNotFoundDefect:
@@ -71,15 +74,17 @@ _DEFECT_TEXT = {
 
 # --------------------------------------------------------------------------- parse_email
 
-def parse_email(raw, max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES):
+def parse_email(raw, max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES, limits=DEFAULT_LIMITS):
     """The fields of one raw RFC 5322 message.
 
     Returns a dict with `message_id`, `from_address`, `from_name`, `to` (addresses), `date`
     (ISO 8601 or None), `subject`, `body` (plain text), `attachments` (each `file_name`,
     `content_type`, `data`, `size`, `sha256`) and `warnings` (what was repaired or guessed).
     Raises `InvalidInput` for input that is not a mail (field `message`), for a mail with
-    neither body nor attachments (`message`), and for attachments over
-    `max_attachment_bytes` (`attachment`, one entry per file).
+    neither body nor attachments (`message`), for attachments over `max_attachment_bytes`
+    (`attachment`, one entry per file), and for more attachments (or MIME parts) than
+    ``limits`` allow (`attachments`).  A body longer than the text limit of a document is cut,
+    with a warning.
     """
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
@@ -90,6 +95,7 @@ def parse_email(raw, max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES):
                            {"message": [f"expected bytes, got {type(raw).__name__}"]})
     if not raw.strip():
         raise InvalidInput("the email is empty", {"message": ["empty input"]})
+    _refuse_too_many_parts(raw, limits)
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
     except RecursionError:
@@ -115,9 +121,9 @@ def parse_email(raw, max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES):
     else:
         warnings.append("From: no sender address")
 
-    collector = _PartCollector(warnings)
+    collector = _PartCollector(warnings, limits.attachments_per_document)
     collector.collect(msg)
-    body = collector.body()
+    body = cut_text(collector.body(), limits.text_chars_per_document, "the e-mail body", warnings)
     attachments = collector.attachments
 
     too_large = [f"{item['file_name']}: {item['size']} bytes, limit {max_attachment_bytes} bytes"
@@ -132,6 +138,24 @@ def parse_email(raw, max_attachment_bytes=DEFAULT_MAX_ATTACHMENT_BYTES):
     result["attachments"] = attachments
     result["warnings"] = _unique(warnings)
     return result
+
+
+def _refuse_too_many_parts(raw, limits):
+    """Count the MIME parts from the raw bytes before parsing: the parser builds every part,
+    and a mail of 20,000 tiny parts takes it seconds and hundreds of megabytes."""
+    boundaries = {match.group(1) or match.group(2) for match in _BOUNDARY_PARAMETER.finditer(raw)}
+    if not boundaries:
+        return
+    parts = sum(1 for match in _DELIMITER_LINE.finditer(raw)
+                if match.group(1).rstrip() in boundaries)
+    if parts > limits.mime_parts:
+        raise InvalidInput("the email has too many parts", {"attachments": [
+            f"{parts:,} MIME parts; the limit is {limits.mime_parts:,}"]})
+
+
+def _too_many_attachments(limit):
+    return InvalidInput("the email has too many attachments", {"attachments": [
+        f"more than {limit:,} attachments"]})
 
 
 def _unique(items):
@@ -279,8 +303,9 @@ def _date(msg, warnings):
 class _PartCollector:
     """Walks the MIME tree: text parts for the body, everything else as attachments."""
 
-    def __init__(self, warnings):
+    def __init__(self, warnings, max_attachments):
         self.warnings = warnings
+        self.max_attachments = max_attachments
         self.plain = []
         self.html = []
         self.attachments = []
@@ -380,6 +405,8 @@ class _PartCollector:
             return b""
 
     def _attach(self, part, path, data=None):
+        if len(self.attachments) >= self.max_attachments:
+            raise _too_many_attachments(self.max_attachments)
         if data is None:
             data = self._payload_bytes(part, path)
         content_type = part.get_content_type()

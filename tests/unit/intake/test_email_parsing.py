@@ -8,6 +8,7 @@ from email.message import EmailMessage
 import pytest
 
 from services.intake.channels.email import html_to_text, imap_utf7, parse_email
+from services.intake.extraction import ExtractionLimits
 from shared.errors import InvalidInput
 
 SUBJECT = "Thông báo kết luận của Thường trực HĐND tỉnh về kỳ họp thứ mười"
@@ -237,6 +238,26 @@ def test_attachment_over_the_limit_is_refused():
     message_text, = error.value.fields["attachment"]
     assert "quá lớn.pdf" in message_text and "1001" in message_text and "1000" in message_text
     assert set(error.value.fields) == {"attachment"}
+
+
+def test_attachments_up_to_the_limit_are_taken_and_one_more_is_refused():
+    limits = ExtractionLimits(attachments_per_document=3)
+    msg = message()
+    for number in range(3):
+        msg.add_attachment(b"x", maintype="application", subtype="pdf", filename=f"{number}.pdf")
+    assert len(parse_email(msg.as_bytes(), limits=limits)["attachments"]) == 3
+    msg.add_attachment(b"x", maintype="application", subtype="pdf", filename="3.pdf")
+    with pytest.raises(InvalidInput) as error:
+        parse_email(msg.as_bytes(), limits=limits)
+    assert error.value.fields == {"attachments": ["more than 3 attachments"]}
+
+
+def test_lines_that_only_look_like_mime_delimiters_are_not_counted_as_parts():
+    body = "Bảng kê:\n" + "--------------------\n-- mục\n" * 400
+    msg = message(body=body)
+    msg.add_attachment(b"x", maintype="application", subtype="pdf", filename="kem.pdf")
+    parsed = parse_email(msg.as_bytes(), limits=ExtractionLimits(mime_parts=5))
+    assert len(parsed["attachments"]) == 1 and parsed["body"].count("-- mục") == 400
 
 
 # ------------------------------------------------------------------ broken and bad input

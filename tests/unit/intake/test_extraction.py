@@ -1,10 +1,11 @@
 """extract_text on real .docx and .pdf files built in the test, and on broken ones."""
 import io
+import zipfile
 
 import pytest
 from docx import Document
 
-from services.intake.extraction import extract_text
+from services.intake.extraction import DEFAULT_LIMITS, ExtractionLimits, check_archive, extract_text
 from services.intake.parsing import parse_document
 from shared.errors import InvalidInput
 
@@ -129,3 +130,29 @@ def test_pdf_without_text_layer_is_refused():
     with pytest.raises(InvalidInput) as caught:
         extract_text("scan.pdf", make_pdf([]))
     assert "no text layer" in caught.value.message
+
+
+def test_limits_come_from_config_keys_and_bad_values_stop_the_service():
+    limits = ExtractionLimits.from_config({"MAX_TEXT_CHARS_PER_ATTACHMENT": 5000,
+                                           "MAX_ATTACHMENTS_PER_DOCUMENT": "20"})
+    assert (limits.text_chars_per_attachment, limits.attachments_per_document) == (5000, 20)
+    assert limits.archive_bytes == DEFAULT_LIMITS.archive_bytes
+    assert ExtractionLimits.from_config({}) == DEFAULT_LIMITS
+    for bad in (0, -1, "many", True, 1.5):
+        with pytest.raises(ValueError, match="MAX_PDF_PAGES"):
+            ExtractionLimits.from_config({"MAX_PDF_PAGES": bad})
+
+
+def test_an_archive_of_too_many_files_is_refused_before_it_is_opened():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(30):
+            archive.writestr(f"word/part{number}.xml", "<x/>")
+    with pytest.raises(InvalidInput, match="more than 20 files"):
+        check_archive("many.docx", buffer.getvalue(), ExtractionLimits(archive_entries=20))
+    check_archive("many.docx", buffer.getvalue(), ExtractionLimits(archive_entries=30))
+
+
+def test_a_docx_of_a_real_letter_passes_the_archive_check_with_room_to_spare():
+    check_archive("thong-bao.docx", make_docx(),
+                  ExtractionLimits(archive_bytes=DEFAULT_LIMITS.archive_bytes // 50))
