@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.intake.channels.email import ImapPoller
+from services.intake.channels.email import DEFAULT_MAX_MESSAGE_BYTES, ImapPoller
 from services.intake.models import MailboxState
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,19 @@ class DatabasePollState:
 
 
 def configured(config):
-    """[(office, poller settings)] from ``IMAP_MAILBOXES``; a password may come from env."""
+    """[(office, poller settings)] from ``IMAP_MAILBOXES``; a password may come from env.
+
+    The largest mail taken is the entry's ``max_message_bytes``, else ``MAX_MAIL_BYTES``.
+    """
     mailboxes = []
     for entry in config.get("IMAP_MAILBOXES") or ():
         settings = {key: entry[key] for key in ("host", "port", "user", "password") if key in entry}
         settings["mailbox"] = entry.get("mailbox", "INBOX")
         settings["ssl"] = bool(entry.get("ssl", False))
         settings["starttls"] = bool(entry.get("starttls", False))
+        settings["max_message_bytes"] = int(entry.get("max_message_bytes")
+                                            or config.get("MAX_MAIL_BYTES")
+                                            or DEFAULT_MAX_MESSAGE_BYTES)
         mailboxes.append((entry["office"], settings))
     return mailboxes
 

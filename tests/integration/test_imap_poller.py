@@ -9,7 +9,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from services.intake.channels.email import ImapPoller, MemoryPollState, imap_utf7, parse_email
+from services.intake.channels.email import (DEFAULT_MAX_MESSAGE_BYTES, ImapPoller,
+                                           MemoryPollState, imap_utf7, parse_email)
+from services.intake.mailboxes import configured
 from shared.errors import Unavailable
 from tests.support.dovecot import (
     append, connect, create_mailbox, delete_mailbox, free_port)
@@ -170,6 +172,33 @@ def test_mark_seen_flags_only_what_was_handled(imap_server):
     seen = flags(imap_server)
     assert b"\\Seen" in seen[uids[0]]
     assert b"\\Seen" not in seen[uids[1]]
+
+
+def test_a_message_over_the_size_limit_is_never_fetched_and_does_not_block_the_mailbox(
+        imap_server):
+    small, large = make_mail(1), make_mail(2, attachment=True)
+    limit = len(small) + 200
+    assert len(large) > limit
+    uids = [append(imap_server, small), append(imap_server, large),
+            append(imap_server, make_mail(3))]
+    state = MemoryPollState()
+    poller = poller_for(imap_server, state, max_message_bytes=limit)
+    recorder = Recorder()
+    assert poller.poll(recorder) == [uids[0], uids[2]]
+    assert recorder.calls == [uids[0], uids[2]]
+    assert poller.poll(Recorder()) == []
+    assert uids[1] in flags(imap_server)        # left in the mailbox for a person
+
+
+def test_the_mail_size_limit_comes_from_config():
+    entry = {"office": "DT-VPHDND", "host": "mail.example.vn", "port": 993, "user": "vanthu"}
+    (_, settings), = configured({"IMAP_MAILBOXES": [entry]})
+    assert settings["max_message_bytes"] == DEFAULT_MAX_MESSAGE_BYTES
+    (_, settings), = configured({"MAX_MAIL_BYTES": 1000, "IMAP_MAILBOXES": [entry]})
+    assert settings["max_message_bytes"] == 1000
+    (_, settings), = configured({"MAX_MAIL_BYTES": 1000,
+                                 "IMAP_MAILBOXES": [{**entry, "max_message_bytes": 500}]})
+    assert settings["max_message_bytes"] == 500
 
 
 def test_connection_problems_raise_unavailable(imap_server):

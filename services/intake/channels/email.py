@@ -34,6 +34,9 @@ from shared.errors import InvalidInput, Unavailable
 log = logging.getLogger("vanphong.intake.email")
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# A mail is fetched only up to this size (RFC822.SIZE, asked first): a mail server takes mail
+# from anyone, and 100 attachments at the attachment limit are already ~30 MB of base64.
+DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
 # A mail always carries some of these (RFC 5322 requires From and Date); bytes whose parsed
 # headers include none of them are not a mail.
@@ -585,10 +588,14 @@ class ImapPoller:
     (one after the other, or a restarted process with a database-backed state) never hand the
     same message twice.  Two pollers running at the same moment on one mailbox must be
     serialised by the caller (or by a locking state).
+
+    A message larger than `max_message_bytes` is never fetched: it is logged as an error,
+    left in the mailbox for a person to look at, and its UID recorded as taken.
     """
 
     def __init__(self, host, port, user, password, mailbox="INBOX", ssl=False, state=None,
-                 mark_seen=False, starttls=False, timeout=30.0, ssl_context=None):
+                 mark_seen=False, starttls=False, timeout=30.0, ssl_context=None,
+                 max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES):
         self.host = host
         self.port = int(port)
         self.user = user
@@ -600,6 +607,7 @@ class ImapPoller:
         self.mark_seen = mark_seen
         self.timeout = timeout
         self.ssl_context = ssl_context
+        self.max_message_bytes = int(max_message_bytes)
 
     def state_key(self, uidvalidity):
         """The key under which the last UID of this mailbox and UIDVALIDITY is kept."""
@@ -677,6 +685,21 @@ class ImapPoller:
         # "n:*" always matches the highest UID, even below n: keep only what is new
         return sorted(uid for uid in uids if uid > last)
 
+    def _sizes(self, connection, uids):
+        """{uid: size in bytes} of the new messages, in one FETCH."""
+        if not uids:
+            return {}
+        data = self._imap("fetch sizes", connection.uid, "FETCH", f"{uids[0]}:{uids[-1]}",
+                          "(RFC822.SIZE)")
+        sizes = {}
+        for item in data:
+            line = item[0] if isinstance(item, tuple) else item
+            uid = re.search(rb"UID (\d+)", line or b"")
+            size = re.search(rb"RFC822\.SIZE (\d+)", line or b"")
+            if uid and size:
+                sizes[int(uid.group(1))] = int(size.group(1))
+        return sizes
+
     def _fetch(self, connection, uid):
         data = self._imap(f"fetch UID {uid}", connection.uid, "FETCH", str(uid), "(BODY.PEEK[])")
         for item in data:
@@ -696,7 +719,15 @@ class ImapPoller:
             selected = True
             key = self.state_key(uidvalidity)
             last = self.state.get(key) or 0
-            for uid in self._new_uids(connection, last):
+            uids = self._new_uids(connection, last)
+            sizes = self._sizes(connection, uids)
+            for uid in uids:
+                if sizes.get(uid, 0) > self.max_message_bytes:
+                    log.error("IMAP %s: UID %s is %s bytes, over the limit of %s; left in the "
+                              "mailbox, not registered", self._where(), uid, sizes[uid],
+                              self.max_message_bytes)
+                    self.state.set(key, uid)
+                    continue
                 raw = self._fetch(connection, uid)
                 if raw is None:
                     log.info("IMAP %s: UID %s vanished before it was fetched", self._where(), uid)
