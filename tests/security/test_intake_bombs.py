@@ -222,7 +222,7 @@ def test_a_docx_bomb_in_an_email_is_registered_without_its_text_and_with_a_warni
                for warning in document["warnings"]), document["warnings"]
     assert stored_sizes(intake) == (1, len(body), 1)
     got = call(intake, "get", token(), document_id=document["id"])
-    assert got["content"] == body
+    assert (got["content"], got["content_cut"]) == (body, False)
 
 
 @pytest.mark.integration
@@ -258,3 +258,20 @@ def test_a_document_with_more_attachments_than_the_limit_is_refused_naming_attac
     accepted = call(intake, "receive", token(), document={
         "subject": "Đủ tệp", "attachments": [attachment] * limit})
     assert len(accepted["attachments"]) == limit
+
+
+@pytest.mark.integration
+def test_get_never_replies_with_more_text_than_the_limit_per_document(intake, token):
+    """Text stored before the limits existed is cut in the reply, and the reply says so."""
+    document = call(intake, "receive", token(), document={"subject": "Văn bản cũ",
+                                                          "text": "Văn bản cũ."})
+    limit = DEFAULT_LIMITS.text_chars_per_document
+    engine = read_engine(intake["DB_URL"])
+    try:
+        with engine.begin() as connection:
+            connection.execute(Document.__table__.update().where(
+                Document.id == document["id"]).values(content="x" * (limit + 500_000)))
+    finally:
+        engine.dispose()
+    got = call(intake, "get", token(), document_id=document["id"])
+    assert (len(got["content"]), got["content_cut"]) == (limit, True)
