@@ -4,6 +4,7 @@ Quiet hours are read in the office's time zone (Asia/Ho_Chi_Minh); a window may 
 midnight (21:00-07:00).  During it, intrusive channels (email, webhook, ...) wait until the
 window ends; urgent notices and escalations go at once; the inbox is never held back.
 """
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -15,6 +16,7 @@ ANY_CATEGORY = "*"
 DEFAULT_CHANNELS = {ANY_CATEGORY: ["inbox", "email"]}
 DEFAULT_FALLBACK = ["inbox"]
 BYPASS_CATEGORIES = ("escalation",)
+CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])\Z")
 
 
 def bypasses_quiet(urgent, category):
@@ -22,15 +24,12 @@ def bypasses_quiet(urgent, category):
 
 
 def parse_clock(text, field_name):
-    """A wall-clock time from "HH:MM"; InvalidInput naming `field_name` otherwise."""
-    try:
-        hours, minutes = str(text).split(":")
-        if len(minutes) != 2:
-            raise ValueError
-        return time(int(hours), int(minutes))
-    except (TypeError, ValueError):
+    """A wall-clock time from "HH:MM" (or "H:MM"); InvalidInput naming `field_name` otherwise."""
+    match = CLOCK.match(text) if isinstance(text, str) else None
+    if not match:
         raise InvalidInput(f"{field_name} must be a time HH:MM such as 07:30",
-                           {field_name: [f"not a time HH:MM: {text!r}"]})
+                           {field_name: [f"not a time HH:MM: {str(text)[:20]!r}"]})
+    return time(int(match.group(1)), int(match.group(2)))
 
 
 def clock(value):

@@ -19,9 +19,14 @@ like one nobody has (the answer never tells one office what exists in another).
 import re
 from dataclasses import dataclass, field
 
+from marshmallow import ValidationError
+
+from shared.auth import ROLES
+from shared.contracts import STAFF_ID_RULE, UNIT_CODE_RULE
 from shared.text import fold
 
 PLACE, UNIT, ROLE, STAFF = "place:", "unit:", "role:", "staff:"
+ENTRY_MAX = 200
 _NOTE = re.compile(r"\(.*?\)|\|")
 _SKIP = ("luu", "nhu tren")
 _EVERYONE = re.compile(r"\b(cbcc|cb\s*,?\s*cc|nld|can bo\b.*\bcong chuc|toan the)\b")
@@ -43,6 +48,28 @@ class Resolution:
     def report(self):
         return {"unresolved": self.unresolved, "skipped": self.skipped, "unknown": self.unknown,
                 "groups": self.groups}
+
+
+def entry_problem(entry):
+    """Why `entry` can name nobody (not a staff id, unit code or role, or too long); None when
+    it may name somebody."""
+    if not isinstance(entry, str) or not entry.strip():
+        return "an empty recipient"
+    if len(entry) > ENTRY_MAX:
+        return f"longer than {ENTRY_MAX} characters"
+    entry = entry.strip()
+    if entry.startswith(PLACE):
+        return None
+    if entry.startswith(ROLE):
+        role = entry[len(ROLE):]
+        return None if role in ROLES else f"no role {role!r}; roles: {', '.join(ROLES)}"
+    rule, value = ((UNIT_CODE_RULE, entry[len(UNIT):]) if entry.startswith(UNIT) else
+                   (STAFF_ID_RULE, entry[len(STAFF):] if entry.startswith(STAFF) else entry))
+    try:
+        rule(value)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
 
 
 def clean_place(line):
@@ -113,7 +140,11 @@ def resolve(entries, staff):
     directory = Directory(staff)
     result = Resolution()
     for entry in entries:
-        entry = str(entry).strip()
+        problem = entry_problem(entry)
+        if problem:
+            result.unresolved.append(f"{str(entry)[:ENTRY_MAX]!r}: {problem}")
+            continue
+        entry = entry.strip()
         if entry.startswith(PLACE):
             people, reason = directory.match_place(entry[len(PLACE):])
             if people is None:
@@ -138,9 +169,7 @@ def resolve(entries, staff):
                 result.groups.append(entry)
         else:
             staff_id = entry[len(STAFF):] if entry.startswith(STAFF) else entry
-            if not staff_id:
-                result.unresolved.append(f"{entry!r}: empty recipient")
-            elif staff_id in directory.by_id:
+            if staff_id in directory.by_id:
                 result.add([directory.by_id[staff_id]])
             elif staff_id in directory.inactive:
                 result.unresolved.append(f"{staff_id}: no longer active")

@@ -1,6 +1,67 @@
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+"""What notify's RPCs accept (request schemas: unknown keys refused, every value bounded by
+the column or the work it drives) and what they answer."""
+import json
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from services.notify import templates
+from services.notify.preferences import ANY_CATEGORY, CATEGORIES
+from services.notify.recipients import entry_problem
+from shared.contracts import OFFICE_CODE, staff_id_field
 
 PRIORITIES = ("normal", "urgent")
+STATUSES = ("pending", "sending", "sent", "failed_over", "dead")
+PAGE_MAX = 500            # notices or deliveries in one answer
+IDS_MAX = 500             # ids in one mark_read / retry_failed
+RECIPIENTS_MAX = 500      # entries in one send / resolve (a unit or role reaches many people)
+IDEMPOTENCY_KEY_MAX = 150  # "send:" + key fits delivery.dedup_key (200)
+DATA_MAX_BYTES = 32_768   # a template's data, as JSON
+DATA_MAX_DEPTH = 4
+CHANNELS_MAX = 10         # channels named in one list
+ID_RANGE = validate.Range(1, 2 ** 63 - 1)
+TEMPLATE_NAME = validate.Regexp(templates.TEMPLATE_NAME,
+                                error="template names are letters, digits and '_' (1-100)")
+CHANNEL_NAME = validate.Regexp(r"^[a-z][a-z0-9_-]{0,39}\Z",
+                               error="channel names are lower-case letters, digits, '_' or '-' "
+                                     "(1-40)")
+CLOCK_TEXT = validate.Length(max=5)   # "HH:MM"; preferences.validate reads the time itself
+
+
+def recipient_rule(entry):
+    problem = entry_problem(entry)
+    if problem:
+        raise ValidationError(problem)
+
+
+def _depth(value):
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def bounded_data(data):
+    """A template's data: a JSON object of at most DATA_MAX_BYTES, nested DATA_MAX_DEPTH deep."""
+    if _depth(data) > DATA_MAX_DEPTH:
+        raise ValidationError(f"nested deeper than {DATA_MAX_DEPTH} levels")
+    size = len(json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"))
+    if size > DATA_MAX_BYTES:
+        raise ValidationError(f"{size} bytes as JSON; at most {DATA_MAX_BYTES}")
+
+
+def recipients_field(**kwargs):
+    return fields.List(fields.String(validate=recipient_rule),
+                       validate=validate.Length(min=1, max=RECIPIENTS_MAX), **kwargs)
+
+
+def ids_field(min_length=0, **kwargs):
+    return fields.List(fields.Integer(strict=True, validate=ID_RANGE),
+                       validate=validate.Length(min=min_length, max=IDS_MAX), **kwargs)
+
+
+def limit_field(default):
+    return fields.Integer(strict=True, load_default=default, validate=validate.Range(1, PAGE_MAX))
 
 
 class NotificationSchema(Schema):
@@ -14,37 +75,84 @@ class NotificationSchema(Schema):
     read_at = fields.DateTime()
 
 
-class SendSchema(Schema):
+class Request(Schema):
     class Meta:
         unknown = RAISE
 
-    recipients = fields.List(fields.String(validate=validate.Length(min=1, max=300)),
-                             required=True, validate=validate.Length(min=1, max=5000))
-    template = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    data = fields.Dict(load_default=dict)
+
+class InboxQuerySchema(Request):
+    unread_only = fields.Boolean(load_default=False)
+    limit = limit_field(50)
+
+
+class MarkReadSchema(Request):
+    ids = ids_field(min_length=1, allow_none=True, load_default=None)
+    all = fields.Boolean(load_default=False)
+
+
+class SendSchema(Request):
+    recipients = recipients_field(required=True)
+    template = fields.String(required=True, validate=TEMPLATE_NAME)
+    data = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
+                       load_default=dict, validate=bounded_data)
     priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
-    idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=150))
-    category = fields.String(load_default="general", validate=validate.Length(min=1, max=50))
-    office = fields.String(load_default=None, allow_none=True)
+    idempotency_key = fields.String(required=True,
+                                    validate=validate.Length(min=1, max=IDEMPOTENCY_KEY_MAX))
+    category = fields.String(load_default="general", validate=validate.OneOf(CATEGORIES))
+    office = fields.String(load_default=None, allow_none=True, validate=OFFICE_CODE)
 
 
-class QuietHoursSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    start = fields.String(required=True)
-    end = fields.String(required=True)
+class ResolveSchema(Request):
+    recipients = recipients_field(required=True)
 
 
-class PreferencesSchema(Schema):
-    class Meta:
-        unknown = RAISE
+class DeliveriesQuerySchema(Request):
+    status = fields.List(fields.String(validate=validate.OneOf(STATUSES)), load_default=None,
+                         allow_none=True, validate=validate.Length(min=1, max=len(STATUSES)))
+    failed = fields.Boolean(load_default=False)
+    recipient = fields.String(load_default=None, allow_none=True,
+                              validate=validate.Length(min=1, max=80))
+    channel = fields.String(load_default=None, allow_none=True, validate=CHANNEL_NAME)
+    limit = limit_field(50)
 
-    channels = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+class RetryFailedSchema(Request):
+    ids = ids_field(allow_none=True, load_default=None)
+
+
+class StaffIdSchema(Request):
+    staff_id = staff_id_field(allow_none=True, load_default=None)
+
+
+class QuietHoursSchema(Request):
+    start = fields.String(required=True, validate=CLOCK_TEXT)
+    end = fields.String(required=True, validate=CLOCK_TEXT)
+
+
+def channel_list(**kwargs):
+    return fields.List(fields.String(validate=CHANNEL_NAME),
+                       validate=validate.Length(max=CHANNELS_MAX), **kwargs)
+
+
+class PreferencesSchema(Request):
+    channels = fields.Dict(keys=fields.String(validate=validate.OneOf(
+                               (ANY_CATEGORY,) + CATEGORIES)),
+                           values=channel_list(), allow_none=True)
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
-    digest_time = fields.String(allow_none=True)
-    addresses = fields.Dict(keys=fields.String(), values=fields.String())
-    fallback = fields.List(fields.String())
+    digest_time = fields.String(allow_none=True, validate=CLOCK_TEXT)
+    addresses = fields.Dict(keys=fields.String(validate=CHANNEL_NAME),
+                            values=fields.String(validate=validate.Length(min=1, max=400)),
+                            allow_none=True, validate=validate.Length(max=CHANNELS_MAX))
+    fallback = channel_list(allow_none=True)
+
+
+def plausible_moment(moment):
+    if not 2000 <= moment.year <= 2200:
+        raise ValidationError("the year must be from 2000 to 2200")
+
+
+class SendDigestsSchema(Request):
+    at = fields.AwareDateTime(load_default=None, allow_none=True, validate=plausible_moment)
 
 
 class AttemptSchema(Schema):
@@ -77,15 +185,3 @@ class DeliverySchema(Schema):
     failover_of = fields.Integer()
     created_at = fields.DateTime()
     sent_at = fields.DateTime()
-
-
-class DeliveriesQuerySchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    status = fields.List(fields.String(validate=validate.OneOf(
-        ["pending", "sending", "sent", "failed_over", "dead"])), load_default=None)
-    failed = fields.Boolean(load_default=False)
-    recipient = fields.String(load_default=None)
-    channel = fields.String(load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 1000))

@@ -8,7 +8,9 @@ from services.notify.models import FAILED_STATUSES, Base
 from services.notify.preferences import merge as merge_preferences
 from services.notify.preferences import validate as validate_preferences
 from services.notify.schemas import (AttemptSchema, DeliveriesQuerySchema, DeliverySchema,
-                                     NotificationSchema, PreferencesSchema, SendSchema)
+                                     InboxQuerySchema, MarkReadSchema, NotificationSchema,
+                                     PreferencesSchema, ResolveSchema, RetryFailedSchema,
+                                     SendDigestsSchema, SendSchema, StaffIdSchema)
 from services.notify.sender import Outbound, utcnow
 from shared import health
 from shared.auth import Auth
@@ -56,22 +58,23 @@ class NotifyService:
     @rpc
     def inbox(self, unread_only=False, limit=50):
         scope = caller(self.auth, "inbox")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 500:
-            raise InvalidInput("limit must be a number from 1 to 500", {"limit": [repr(limit)]})
+        given = load(InboxQuerySchema, {"unread_only": unread_only, "limit": limit})
         mine = inbox.addressed_to(scope.principal)
-        notices = inbox.list_for(self.db.session, scope.office, mine, bool(unread_only), limit)
+        notices = inbox.list_for(self.db.session, scope.office, mine, given["unread_only"],
+                                 given["limit"])
         return {"unread": inbox.unread_count(self.db.session, scope.office, mine),
                 "items": NotificationSchema(many=True).dump(notices)}
 
     @rpc
     def mark_read(self, ids=None, all=False):
         scope = caller(self.auth, "mark_read")
-        if not all and not (isinstance(ids, list) and ids and all_ints(ids)):
+        given = load(MarkReadSchema, {"ids": ids, "all": all})
+        if not given["all"] and not given["ids"]:
             raise InvalidInput("give the notices to mark read, or all=true",
                                {"ids": ["a non-empty list of notice ids"]})
         mine = inbox.addressed_to(scope.principal)
-        marked = inbox.mark_read(self.db.session, scope.office, mine, None if all else ids,
-                                 utcnow())
+        marked = inbox.mark_read(self.db.session, scope.office, mine,
+                                 None if given["all"] else given["ids"], utcnow())
         self.db.commit()
         return {"marked": marked, "unread": inbox.unread_count(self.db.session, scope.office, mine)}
 
@@ -96,9 +99,8 @@ class NotifyService:
     def resolve(self, recipients):
         """Preview whom `recipients` (people, units, roles, "Nơi nhận" lines) reach; sends nothing."""
         scope = caller(self.auth, "resolve")
-        if not (isinstance(recipients, list) and all(isinstance(r, str) for r in recipients)):
-            raise InvalidInput("recipients must be a list of strings", {"recipients": [repr(recipients)]})
-        resolution = deliveries.resolve(self.db.session, scope.office, recipients)
+        given = load(ResolveSchema, {"recipients": recipients})
+        resolution = deliveries.resolve(self.db.session, scope.office, given["recipients"])
         people = [{"staff_id": staff_id, "full_name": (person or {}).get("full_name"),
                    "unit_code": (person or {}).get("unit_code")}
                   for staff_id, person in resolution.people.items()]
@@ -122,9 +124,9 @@ class NotifyService:
     @rpc
     def retry_failed(self, ids=None):
         scope = caller(self.auth, "retry_failed")
-        if ids is not None and not (isinstance(ids, list) and all_ints(ids)):
-            raise InvalidInput("ids must be a list of delivery ids", {"ids": [repr(ids)]})
-        requeued = deliveries.requeue_failed(self.db.session, scope.office, ids, utcnow())
+        given = load(RetryFailedSchema, {"ids": ids})
+        requeued = deliveries.requeue_failed(self.db.session, scope.office, given["ids"],
+                                             utcnow())
         self.db.commit()
         self.outbound.wake()
         return {"requeued": requeued}
@@ -134,13 +136,14 @@ class NotifyService:
     @rpc
     def get_preferences(self, staff_id=None):
         scope = caller(self.auth, "get_preferences")
+        staff_id = load(StaffIdSchema, {"staff_id": staff_id})["staff_id"]
         return self._preferences(scope, scope.whose_preferences(staff_id))
 
     @rpc
     def set_preferences(self, preferences=None, staff_id=None):
         """Change some of a person's choices; keys left out keep their value, null clears."""
         scope = caller(self.auth, "set_preferences")
-        staff_id = scope.whose_preferences(staff_id)
+        staff_id = scope.whose_preferences(load(StaffIdSchema, {"staff_id": staff_id})["staff_id"])
         given = load(PreferencesSchema, preferences, "preferences")
         registry = self.runtime.registry
         validate_preferences(
@@ -169,12 +172,7 @@ class NotifyService:
     def send_digests(self, at=None):
         """Make the digests due at `at` (ISO datetime; default now) for the caller's office."""
         scope = caller(self.auth, "send_digests")
-        try:
-            moment = datetime.fromisoformat(at) if at else utcnow()
-        except (TypeError, ValueError):
-            raise InvalidInput("at must be an ISO date-time", {"at": [repr(at)]})
-        if moment.tzinfo is None:
-            raise InvalidInput("at needs a time zone offset, e.g. +07:00", {"at": [at]})
+        moment = load(SendDigestsSchema, {"at": at})["at"] or utcnow()
         made = self._run_digests(moment, [scope.office])
         return {"digests": [staff_id for _, staff_id in made]}
 
@@ -254,8 +252,4 @@ class NotifyService:
     @event_handler("evaluation", "titles_awarded")
     def on_titles_awarded(self, event):
         self._react(event, "notify.on_titles_awarded")
-
-
-def all_ints(values):
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
 

@@ -4,6 +4,7 @@ The suite's templates live in ``services/notify/templates``; an office overrides
 by putting a file of the same name in its own folder (``NOTIFY.offices.<OFFICE>.template_dir``).
 Rendering is strict: a variable the data lacks is an error, never an empty gap.
 """
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from shared.errors import InvalidInput
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9_]{1,100}\Z")
 
 LEVELS = {
     "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
@@ -70,7 +72,7 @@ class Templates:
         self._template(name, office)
 
     def _template(self, name, office):
-        if not isinstance(name, str) or not name.replace("_", "").isalnum():
+        if not isinstance(name, str) or not TEMPLATE_NAME.match(name):
             raise InvalidInput("unknown template", {"template": [f"not a template name: {name!r}"]})
         try:
             return self.environment(office).get_template(f"{name}.j2")

@@ -255,7 +255,7 @@ def test_preferences_quiet_hours_and_reading_the_inbox(notify, token, smtp_serve
     assert marked == {"marked": 1, "unread": 1}
     assert call(notify, cv1, "mark_read", all=True) == {"marked": 1, "unread": 0}
     assert error_of(notify, cv1, "mark_read")[0] == "VALIDATION_ERROR"
-    assert error_of(notify, cv1, "inbox", limit="all")[2] == {"limit": ["'all'"]}
+    assert set(error_of(notify, cv1, "inbox", limit="all")[2]) == {"limit"}
     # another person cannot mark cv1's notices
     assert call(notify, token("tp1", ["head"]), "mark_read", ids=[inbox["items"][0]["id"]])["marked"] == 0
 

@@ -17,6 +17,7 @@ from email.utils import formataddr, formatdate, getaddresses
 from services.notify.channels.base import Channel, PermanentFailure, TransientFailure
 
 SECURITY = ("none", "starttls", "ssl")
+ADDRESS_MAX = 254   # RFC 5321's limit for a path
 
 
 def _sender(text):
@@ -56,8 +57,9 @@ class EmailChannel(Channel):
         return addresses.get("email") or (person or {}).get("email")
 
     def validate_address(self, address):
-        if not isinstance(address, str) or address.count("@") != 1 or " " in address.strip():
-            return "not an email address such as ten@example.vn"
+        if (not isinstance(address, str) or address.count("@") != 1 or " " in address.strip()
+                or len(address) > ADDRESS_MAX):
+            return f"not an email address such as ten@example.vn (at most {ADDRESS_MAX} characters)"
         return None
 
     def _tls_context(self):
