@@ -9,7 +9,8 @@ import binascii
 
 from services.intake import access, registration
 from services.intake.channels.edxml import build_status, parse_edxml
-from services.intake.extraction import extract_text
+from services.intake.extraction import (DEFAULT_LIMITS, ExtractionLimits, check_attachment_count,
+                                        cut_text, extract_text)
 from services.intake.models import Document
 from services.intake.parsing import parse_document
 from services.intake.requests import CORRECTABLE_FIELDS
@@ -28,15 +29,19 @@ def decode_base64(value, field):
         raise InvalidInput(f"{field} is not valid base64", {field: ["not base64"]})
 
 
-def read_text(text, attachments):
-    """(text, parsed) from the given text or, failing that, the first .docx/.pdf attachment."""
+def read_text(text, attachments, limits=DEFAULT_LIMITS):
+    """(text, parsed) from the given text or, failing that, the first .docx/.pdf attachment;
+    text beyond `limits` is cut, with a warning saying what was cut."""
+    check_attachment_count(attachments, limits)
     warnings = []
+    text = cut_text(text, limits.text_chars_per_document, "the document's text", warnings)
     if not text:
         for item in attachments or ():
             if item["file_name"].lower().endswith(EXTRACTABLE):
                 try:
                     text = extract_text(item["file_name"], decode_base64(item["data"], "attachments")
-                                        if isinstance(item["data"], str) else item["data"])
+                                        if isinstance(item["data"], str) else item["data"],
+                                        limits=limits, warnings=warnings)
                     break
                 except InvalidInput as exc:
                     warnings.append(f"no text read from {item['file_name']}: "
@@ -87,6 +92,8 @@ def _edxml_fields(message):
 def receive_edxml(work, principal, config, data, max_attachment_bytes):
     """Apply one edXML message; returns (result dict, status reply bytes or None)."""
     message = parse_edxml(data, max_attachment_bytes=max_attachment_bytes)
+    limits = ExtractionLimits.from_config(config)
+    check_attachment_count(message.get("attachments"), limits)
     if message["kind"] == "status":
         return _record_status(work, principal, message), None
     action = message["action"]
@@ -123,7 +130,8 @@ def receive_edxml(work, principal, config, data, max_attachment_bytes):
         return {"action": action, "documents": [d.id for d in live],
                 "warnings": warnings}, _answer(
             config, principal, message)
-    text = message.get("content") or None
+    text = cut_text(message.get("content") or None, limits.text_chars_per_document,
+                    "the edXML content", warnings)
     parsed = parse_document(text) if text and len(text) > 200 else None
     if action in ("update", "recall"):
         warnings.append(f"edXML {action} for a document not in the register: registered as new")
@@ -167,13 +175,13 @@ def _record_status(work, principal, message):
             "document": document.id if document is not None else None}
 
 
-def email_registration(message):
+def email_registration(message, limits=DEFAULT_LIMITS):
     """(fields, text, parsed, attachments, warnings) for a parsed e-mail."""
     attachments = [{"file_name": a["file_name"], "content_type": a["content_type"],
                     "data": a["data"]} for a in message["attachments"]]
-    text, parsed, warnings = read_text(None, attachments)
+    text, parsed, warnings = read_text(None, attachments, limits)
     if parsed is None and message.get("body") and len(message["body"].strip()) > 200:
-        text, parsed, more = read_text(message["body"], ())
+        text, parsed, more = read_text(message["body"], (), limits)
         warnings += more
     fields = {"subject": (parsed or {}).get("subject") or message.get("subject")}
     if not fields["subject"]:

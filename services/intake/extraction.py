@@ -97,6 +97,15 @@ def extract_text(filename, data, limits=DEFAULT_LIMITS, warnings=None):
     return text
 
 
+def check_attachment_count(attachments, limits=DEFAULT_LIMITS):
+    """InvalidInput naming ``attachments`` when a document carries more than the limit."""
+    count = len(attachments or ())
+    if count > limits.attachments_per_document:
+        raise InvalidInput("the document carries too many attachments", {
+            "attachments": [f"{count} attachments; the limit is "
+                            f"{limits.attachments_per_document}"]})
+
+
 def cut_text(text, max_chars, what, warnings):
     """``text`` cut to ``max_chars`` characters, with a warning naming ``what`` when it is."""
     if text is None or len(text) <= max_chars:

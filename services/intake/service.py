@@ -7,6 +7,7 @@ import logging
 from services.intake import (access, exchange, issuing, mailboxes, petition_register,
                              registers, registration, requests, search)
 from services.intake.channels.email import parse_email
+from services.intake.extraction import ExtractionLimits
 from services.intake.models import Base
 from services.intake.parsing import parse_document
 from services.intake.schemas import (DocumentDetailSchema, DocumentSchema, IssueDocumentSchema,
@@ -35,6 +36,10 @@ class IntakeService:
     @property
     def config(self):
         return self.db.provider.container.config
+
+    @property
+    def extraction_limits(self):
+        return ExtractionLimits.from_config(self.config)
 
     @property
     def max_attachment_bytes(self):
@@ -87,7 +92,8 @@ class IntakeService:
 
     def _receive_one(self, principal, document, number=True):
         given = load(ReceiveDocumentSchema, document, "document")
-        text, parsed, warnings = exchange.read_text(given.get("text"), given["attachments"])
+        text, parsed, warnings = exchange.read_text(given.get("text"), given["attachments"],
+                                                    self.extraction_limits)
         return registration.register(
             self.db, principal, channel=given["channel"], fields=given, parsed=parsed,
             attachments=given["attachments"], text=text, warnings=warnings,
@@ -121,8 +127,10 @@ class IntakeService:
         return self._registered(registered, duplicates)
 
     def _register_email(self, principal, raw):
-        message = parse_email(raw, max_attachment_bytes=self.max_attachment_bytes)
-        fields, text, parsed, attachments, warnings, sender = exchange.email_registration(message)
+        message = parse_email(raw, max_attachment_bytes=self.max_attachment_bytes,
+                              limits=self.extraction_limits)
+        fields, text, parsed, attachments, warnings, sender = exchange.email_registration(
+            message, self.extraction_limits)
         fields["organ_name"] = (parsed or {}).get("organ_name") or sender
         return registration.register(
             self.db, principal, channel="email", fields=fields, parsed=parsed, text=text,

@@ -275,3 +275,29 @@ def test_get_never_replies_with_more_text_than_the_limit_per_document(intake, to
         engine.dispose()
     got = call(intake, "get", token(), document_id=document["id"])
     assert (len(got["content"]), got["content_cut"]) == (limit, True)
+
+
+@pytest.fixture
+def small_intake(runner_factory, service_config):
+    """intake with limits from config far below the defaults: the configured ones apply."""
+    config = service_config(IntakeService, MAX_TEXT_CHARS_PER_DOCUMENT=5_000,
+                            MAX_TEXT_CHARS_PER_ATTACHMENT=3_000, MAX_ATTACHMENTS_PER_DOCUMENT=2)
+    runner_factory(config, IntakeService).start()
+    return config
+
+
+@pytest.mark.integration
+def test_configured_limits_cut_given_text_and_attachment_text_with_a_warning(small_intake,
+                                                                             token):
+    given = call(small_intake, "receive", token(), document={
+        "subject": "Văn bản dài", "text": "Kính gửi Văn phòng. " * 1_000})
+    assert any("text was cut" in w and "5,000" in w for w in given["warnings"]), given["warnings"]
+    extracted = receive_email(small_intake, token(), mail(attachments=[
+        ("dai.docx", honest_docx(20_000))]))
+    assert any(w.startswith("text of dai.docx was cut") for w in extracted["warnings"]), \
+        extracted["warnings"]
+    assert stored_sizes(small_intake)[1] <= 5_000
+    code, _, fields = error_of(small_intake, "receive", token(), document={
+        "subject": "Ba tệp", "attachments": [
+            {"file_name": f"{n}.txt", "data": base64.b64encode(b"x").decode()} for n in range(3)]})
+    assert code == "VALIDATION_ERROR" and "attachments" in fields
