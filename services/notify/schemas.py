@@ -24,6 +24,9 @@ TEMPLATE_NAME = validate.Regexp(templates.TEMPLATE_NAME,
 CHANNEL_NAME = validate.Regexp(r"^[a-z][a-z0-9_-]{0,39}\Z",
                                error="channel names are lower-case letters, digits, '_' or '-' "
                                      "(1-40)")
+IDEMPOTENCY_KEY = validate.And(   # it travels in headers (Idempotency-Key, Message-ID)
+    validate.Length(min=1, max=IDEMPOTENCY_KEY_MAX),
+    validate.Regexp(r"^[^\x00-\x1f\x7f]*\Z", error="no control characters"))
 CLOCK_TEXT = validate.Length(max=5)   # "HH:MM"; preferences.validate reads the time itself
 
 
@@ -96,8 +99,7 @@ class SendSchema(Request):
     data = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
                        load_default=dict, validate=bounded_data)
     priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
-    idempotency_key = fields.String(required=True,
-                                    validate=validate.Length(min=1, max=IDEMPOTENCY_KEY_MAX))
+    idempotency_key = fields.String(required=True, validate=IDEMPOTENCY_KEY)
     category = fields.String(load_default="general", validate=validate.OneOf(CATEGORIES))
     office = fields.String(load_default=None, allow_none=True, validate=OFFICE_CODE)
 

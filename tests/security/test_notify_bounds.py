@@ -56,6 +56,8 @@ def test_values_longer_than_their_column_or_keys_nobody_declared_are_refused_by_
         **NOTICE, "idempotency_key": "k" * 300, "category": "c" * 60, "template": "t" * 150,
         "office": "O" * 50, "cc": ["lead1"]}) == {
             "idempotency_key", "category", "template", "office", "cc"}
+    assert refused(notify, service, "send", **{**NOTICE, "idempotency_key": "a\r\nX-Evil: 1"}) == \
+        {"idempotency_key"}       # it travels in the webhook's Idempotency-Key header
     assert refused(notify, cv1, "set_preferences", preferences={
         "digest_time": "007:30", "addresses": {"webhook": "https://a.vn/" + "p" * 500},
         "channels": {"task": ["z" * 50]}, "quiet_hours": {"start": "21:00", "end": "06:30",

@@ -200,6 +200,15 @@ class Answer:
     location: str | None
 
 
+def default_cafile():
+    """The CA bundle requests used before (certifi's), when the channel names none."""
+    try:
+        import certifi
+    except ImportError:   # urllib3 then loads the system's certificates
+        return None
+    return certifi.where()
+
+
 def post(target, body, headers, timeout, cafile=None):
     """POST `body` to the checked `target`, connecting only to its checked addresses (the next
     one when a connection cannot be made); never follows a redirect.  Raises urllib3's
@@ -211,7 +220,8 @@ def post(target, body, headers, timeout, cafile=None):
                        retries=False, maxsize=1)
         if target.scheme == "https":
             pool = HTTPSConnectionPool(str(ip), server_hostname=target.host,
-                                       cert_reqs="CERT_REQUIRED", ca_certs=cafile, **options)
+                                       cert_reqs="CERT_REQUIRED",
+                                       ca_certs=cafile or default_cafile(), **options)
         else:
             pool = HTTPConnectionPool(str(ip), **options)
         try:

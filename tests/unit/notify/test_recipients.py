@@ -69,3 +69,12 @@ def test_unknown_and_inactive_recipients_are_reported():
     _, result = people(["nobody", "old", "unit:XX"])
     assert result.unknown == ["nobody"] and result.people["nobody"] is None
     assert result.unresolved == ["old: no longer active", "unit:XX: no active staff in this unit"]
+
+
+def test_entries_that_cannot_name_anybody_are_unresolved_not_stored():
+    """An event may carry any string: what is no staff id, unit code or role (or is longer
+    than a recipient column) is reported, never written as a recipient."""
+    names, result = people(["x" * 100, "role:boss", "unit:Phòng", "staff:", "th2"])
+    assert names == ["th2"] and result.unknown == [] and result.groups == []
+    assert len(result.unresolved) == 4
+    assert "no role 'boss'" in result.unresolved[1]
