@@ -219,7 +219,7 @@ class TaskDeadlineData(TaskData):
     threshold = fields.Integer(required=True)            # working days before (due soon) or past due
     on_date = fields.Date(required=True)
     working_days_overdue = fields.Integer(load_default=0)
-    recipients = fields.List(fields.String(), load_default=list)
+    recipients = fields.List(staff_id_field(), load_default=list, validate=validate.Length(max=500))
 
 
 class ExtensionRequestedData(TaskData):
@@ -240,22 +240,45 @@ class TaskCancelledData(TaskData):
     reason = fields.String(allow_none=True, load_default=None)
 
 
+class ClassificationResultData(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    staff_id = staff_id_field(required=True)
+    level = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=8))
+    score = fields.Float(allow_none=True, load_default=None, allow_nan=False)
+
+
 class ClassificationPublishedData(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    year = fields.Integer(required=True)
-    classification_id = fields.Integer(required=True)
-    rule_set = fields.String(required=True)
-    results = fields.List(fields.Dict(), load_default=list)   # [{staff_id, level, score}]
+    year = fields.Integer(required=True, validate=validate.Range(1900, 2200))
+    classification_id = id_field(required=True)
+    rule_set = fields.String(required=True, validate=validate.Length(max=60))
+    results = fields.List(fields.Nested(ClassificationResultData), load_default=list,
+                          validate=validate.Length(max=10_000))
+
+
+class AwardData(Schema):
+    """One title given: to a person (`staff_id`) or a unit (`unit_code`)."""
+    class Meta:
+        unknown = EXCLUDE
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=NAME_MAX))
+    staff_id = staff_id_field(allow_none=True, load_default=None)
+    unit_code = unit_code_field(allow_none=True, load_default=None)
+    name = text_field(300, allow_none=True, load_default=None)
+    unit_name = text_field(NAME_MAX, allow_none=True, load_default=None)
 
 
 class TitlesAwardedData(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    year = fields.Integer(required=True)
-    awards = fields.List(fields.Dict(), load_default=list)    # [{title, staff_id | unit_code}]
+    year = fields.Integer(required=True, validate=validate.Range(1900, 2200))
+    awards = fields.List(fields.Nested(AwardData), load_default=list,
+                         validate=validate.Length(max=10_000))
 
 
 class NotificationCreatedData(Schema):
