@@ -63,19 +63,24 @@ test-integration: $(STAMP) broker postgres imap
 test-e2e: $(STAMP) broker
 	$(BIN)/pytest tests/e2e
 
-# The suite must pass on any date. libfaketime moves this process's clock (and its children's)
-# to the moment given; the clock runs on from there. RabbitMQ and PostgreSQL keep the real
-# time (the suite never mixes their now() with its own). CLOCK_MONOTONIC is shifted by the
-# same constant, which eventlet, kombu's heartbeats, pytest-timeout and `wait_for` only ever
-# subtract; FAKETIME_DONT_FAKE_MONOTONIC must stay unset: with libfaketime 0.9.10 it makes
-# Python 3.11's time.sleep() fail with EINVAL (eventlet's idle hub sleeps with it).
+# The suite must pass on any date. libfaketime moves pytest's clock (and its children's) to the
+# moment given; the clock runs on from there. The servers keep the real time: RabbitMQ and
+# PostgreSQL (the suite never mixes their now() with its own), and the tests' dovecot
+# (FAKETIME_SKIP_CMDS: its master would be faked while the processes it starts with a clean
+# environment are not, and its logins stall). CLOCK_MONOTONIC is shifted by one constant, which
+# eventlet, kombu's heartbeats, pytest-timeout and `wait_for` only ever subtract (but an OS
+# thread's timed wait, Lock.acquire(timeout=...) or Event.wait(...), never times out then:
+# glibc's sem_clockwait is not faked; eventlet's green waits are fine).
+# FAKETIME_DONT_FAKE_MONOTONIC must stay unset: with libfaketime 0.9.10 it makes Python 3.11's
+# time.sleep() fail with EINVAL (eventlet's idle hub sleeps with it).
 # 00:30 on Friday 1/1/2027 (Tết Dương lịch) in Asia/Ho_Chi_Minh, still 31/12/2026 in UTC for
 # 6.5 hours (16:30 UTC would be 23:30 in Hà Nội: still 2026 there, and midnight mid-run):
 YEAR_END_AT := 2026-12-31 17:30:00 UTC
 # 09:00 on Monday 8/2/2027, mùng 3 Tết Đinh Mùi: a weekday the office does not work:
 TET_AT := 2027-02-08 02:00:00 UTC
 DATED_LAYERS := tests/unit tests/integration
-dated_pytest = env -u FAKETIME_DONT_FAKE_MONOTONIC faketime '$(1)' $(BIN)/pytest $(DATED_LAYERS)
+dated_pytest = env -u FAKETIME_DONT_FAKE_MONOTONIC FAKETIME_SKIP_CMDS=dovecot \
+    faketime '$(1)' $(BIN)/pytest $(DATED_LAYERS)
 
 ## The unit and integration layers with the clock at a year boundary, then during Tết.
 test-dates: test-year-end test-tet
