@@ -12,6 +12,7 @@ Two clocks stop an over-budget worker, because eventlet switches only where code
 The exception is a `VanphongError`, so the caller gets ``UNAVAILABLE`` and the worker's unit of
 work is rolled back by its teardown like any failed request.
 """
+import atexit
 import logging
 import signal
 import time
@@ -62,6 +63,8 @@ def install_cpu_watchdog():
         log.warning("the CPU budget watchdog needs the main thread; it is off")
         return
     signal.setitimer(signal.ITIMER_VIRTUAL, TICK_SECONDS, TICK_SECONDS)
+    # stop the tick before the interpreter drops its handlers, or SIGVTALRM kills it on exit
+    atexit.register(signal.setitimer, signal.ITIMER_VIRTUAL, 0)
     _installed = True
 
 
