@@ -381,8 +381,12 @@ def test_document_direction_proposals_and_register(intake_and_tasks, organised, 
     # no date on the notice: 6 months from its arrival, Mon 23/11/2026 -> Mon 24/5/2027
     assert (proposal["unit_code"], proposal["due_date"], proposal["status"]) == \
         ("DU", "2027-05-24", "proposed")
-    confirmed = call(organised, "confirm_proposed", people["lead1"], task_id=proposal["id"])
-    assert (confirmed["status"], confirmed["unit_due_date"]) == ("new", "2027-05-24")
+    # confirmed with a date of the wall clock's future: the proposal's own date passes in 2027
+    # (confirming with the proposed date is tests/unit/tasks/test_lifecycle.py's, on a fixed clock)
+    unit_due = working_days_from_today(20).isoformat()
+    confirmed = call(organised, "confirm_proposed", people["lead1"], task_id=proposal["id"],
+                     due_date=unit_due)
+    assert (confirmed["status"], confirmed["unit_due_date"]) == ("new", unit_due)
 
     due = working_days_from_today(5).isoformat()
     directed = call(organised, "direct", people["lead1"], document_id=plain["id"], lead="PTH",
