@@ -77,8 +77,8 @@ class FuzzSuite:
         if client is not None:
             client.stop()
 
-    def call(self, service, method, token_name="admin", **kwargs):
-        return getattr(self.proxy(token_name, service)[service], method)(**kwargs)
+    def call(self, service, method, token_name="admin", *args, **kwargs):
+        return getattr(self.proxy(token_name, service)[service], method)(*args, **kwargs)
 
     def close(self):
         for name in list(self.proxies):

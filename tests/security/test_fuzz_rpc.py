@@ -36,6 +36,7 @@ CASES = [pytest.param(method, id=method.id)
 
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, print_blob=False,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large, HealthCheck.filter_too_much,
                            HealthCheck.large_base_example])
@@ -51,12 +52,13 @@ def check_answer(suite, method, call):
     """Call `method` as `call` says; raise a `fuzz.Finding` of its kind if the answer is
     outside the error model or the service does not answer health() ok afterwards."""
     try:
-        suite.call(method.service, method.name, call.token, **call.kwargs)
+        suite.call(method.service, method.name, call.token, *call.args, **call.kwargs)
         event("answer: result")
     except RemoteError as exc:
         code, message, fields = parse_remote_error(exc)
         event(f"answer: {code}")
-        problems = fuzz.problems_of_error(code, message, fields, exc.exc_type, call.kwargs)
+        problems = fuzz.problems_of_error(code, message, fields, exc.exc_type,
+                                          [call.args, call.kwargs])
         if problems:
             cause = suite.internal_log.causes.get(fuzz.reference_of(message))
             kind = cause.split(":")[0] if cause else ("leak" if code != "INTERNAL" else code)

@@ -529,9 +529,11 @@ def _plural(name):
 class Call:
     token: str
     kwargs: dict
+    args: tuple = ()
 
     def __repr__(self):
-        return f"Call(token={self.token!r}, kwargs={_short(self.kwargs)})"
+        args = f", args={_short(self.args)}" if self.args else ""
+        return f"Call(token={self.token!r}, kwargs={_short(self.kwargs)}{args})"
 
 
 def _short(value, limit=600):
@@ -562,7 +564,30 @@ def calls(method, token_names, known=None):
                                                          or ["x"]), st.text(max_size=8)),
                                json_values(known), max_size=4)
     kwargs = st.one_of(near_valid, near_valid, near_valid, near_valid, near_valid, anything)
-    return st.builds(Call, st.sampled_from(token_names), kwargs)
+    tokens = st.sampled_from(token_names)
+    by_name = st.builds(Call, tokens, kwargs)
+    by_position = st.builds(call_with_positional, tokens,
+                            positional(near_valid, [p.name for p in method.parameters], known))
+    return st.one_of(by_name, by_name, by_name, by_name, by_name, by_position)
+
+
+def call_with_positional(token, args_and_kwargs):
+    args, kwargs = args_and_kwargs
+    return Call(token, kwargs, args)
+
+
+@st.composite
+def positional(draw, kwargs, names, known):
+    """(args, kwargs): some leading arguments given by position instead of by name — now and
+    then one too many, or one given both ways."""
+    given = dict(draw(kwargs))
+    count = draw(st.integers(0, len(names) + 1))
+    args = [given.pop(name) if name in given else draw(scalars(known)) for name in names[:count]]
+    if count > len(names):
+        args.append(draw(scalars(known)))
+    if args and names and draw(st.booleans()):
+        given[names[0]] = args[0]
+    return tuple(args), given
 
 
 # --------------------------------------------------------------------------------------------
