@@ -125,6 +125,9 @@ class GuardedRpc(Rpc):
         positional = [p for p in parameters if p.kind == p.POSITIONAL_OR_KEYWORD]
         if len(args) > len(positional) and not any(p.kind == p.VAR_POSITIONAL for p in parameters):
             problems["_args"] = [f"{self.method_name} takes at most {len(positional)} arguments"]
+        for p in positional[:len(args)]:
+            if p.name in kwargs:
+                problems[p.name] = ["given both by position and by name"]
         given = set(kwargs) | {p.name for p in positional[:len(args)]}
         for p in parameters:
             if (p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)

@@ -182,3 +182,12 @@ def test_a_request_that_kills_its_worker_is_parked_not_redelivered_forever(
     assert len(parked) == 1
     eventlet.sleep(1)
     assert len(KILLED) == POISON_LIMIT + 1, "the parked request ran again"
+
+
+def test_an_argument_given_both_by_position_and_by_name_is_named(intake, token):
+    with suite_proxy(intake, token=token()) as proxy:
+        with pytest.raises(RemoteError) as raised:
+            proxy.intake.get(1, document_id=1)
+    code, _, fields = parse_remote_error(raised.value)
+    assert code == "VALIDATION_ERROR" and fields == {
+        "document_id": ["given both by position and by name"]}
