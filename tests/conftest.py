@@ -97,6 +97,21 @@ def databases(request, tmp_path):
     factory.cleanup()
 
 
+def config_for_test(rabbit_config, suite_config, db_url, **overrides):
+    """Config for one service container in a test: its vhost and database, fast retries."""
+    return {
+        **rabbit_config,
+        "serializer": "json",
+        "DB_URL": db_url,
+        "AUTH": suite_config["AUTH"],
+        "OFFICES": suite_config["OFFICES"],
+        "EVENTS": {**suite_config["EVENTS"], "delivery_limit": 3, "retry_backoff": 0},
+        "OUTBOX": {"poll_interval": 0.2},
+        "RPC_TIMEOUT": 10,
+        **overrides,
+    }
+
+
 @pytest.fixture
 def service_config(rabbit_config, suite_config, databases):
     """Config for one service container: fresh vhost, fresh migrated database, fast retries."""
@@ -104,18 +119,7 @@ def service_config(rabbit_config, suite_config, databases):
     def make(service_cls, **overrides):
         db_url = databases.new(service_cls.name)
         migrations.upgrade(service_cls, db_url)
-        config = {
-            **rabbit_config,
-            "serializer": "json",
-            "DB_URL": db_url,
-            "AUTH": suite_config["AUTH"],
-            "OFFICES": suite_config["OFFICES"],
-            "EVENTS": {**suite_config["EVENTS"], "delivery_limit": 3, "retry_backoff": 0},
-            "OUTBOX": {"poll_interval": 0.2},
-            "RPC_TIMEOUT": 10,
-        }
-        config.update(overrides)
-        return config
+        return config_for_test(rabbit_config, suite_config, db_url, **overrides)
 
     return make
 

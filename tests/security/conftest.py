@@ -18,7 +18,7 @@ from services.tasks.service import TasksService
 from shared import migrations
 from shared.auth import mint_token
 from shared.rpc_client import SuiteRpcProxy
-from tests.conftest import OFFICE, OTHER_OFFICE, DatabaseFactory, wait_for
+from tests.conftest import OFFICE, OTHER_OFFICE, DatabaseFactory, config_for_test, wait_for
 from tests.support.fuzz import InternalErrorLog, Known, watch_internal_errors
 
 FUZZED_SERVICES = (IntakeService, TasksService, EvaluationService, NotifyService)
@@ -92,13 +92,10 @@ def _vhost_config(request, vhost):
 
 
 def _service_config(rabbit, suite_config, db_url):
-    """As tests/conftest.py's `service_config`, for a module-scoped container."""
-    return {**rabbit, "serializer": "json", "DB_URL": db_url, "AUTH": suite_config["AUTH"],
-            "OFFICES": suite_config["OFFICES"],
-            "EVENTS": {**suite_config["EVENTS"], "delivery_limit": 3, "retry_backoff": 0},
-            "OUTBOX": {"poll_interval": 0.2}, "RPC_TIMEOUT": FUZZ_RPC_TIMEOUT,
-            # timers stay out of the way: the fuzzed RPCs are what is under test
-            "DIGEST_CHECK_SECONDS": 86400, "IMAP_POLL_SECONDS": 86400}
+    """As tests/conftest.py's `service_config`, for a module-scoped container; timers stay out
+    of the way: the fuzzed RPCs are what is under test."""
+    return config_for_test(rabbit, suite_config, db_url, RPC_TIMEOUT=FUZZ_RPC_TIMEOUT,
+                               DIGEST_CHECK_SECONDS=86400, IMAP_POLL_SECONDS=86400)
 
 
 def _seed(suite):
