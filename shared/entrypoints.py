@@ -17,7 +17,7 @@ shows it, instead of killing every replica in turn forever.
 import inspect
 import logging
 import uuid
-from functools import partial
+from functools import cached_property, partial
 
 from kombu import Connection, Queue
 from nameko.exceptions import ContainerBeingKilled, MethodNotFound
@@ -113,9 +113,13 @@ class GuardedRpc(Rpc):
         super().setup()
         budget.install_cpu_watchdog()
 
-    def check_signature(self, args, kwargs):
+    @cached_property
+    def _parameters(self):
         method = getattr(self.container.service_cls, self.method_name)
-        parameters = list(inspect.signature(method).parameters.values())[1:]   # without self
+        return list(inspect.signature(method).parameters.values())[1:]   # without self
+
+    def check_signature(self, args, kwargs):
+        parameters = self._parameters
         names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
         takes_any = any(p.kind == p.VAR_KEYWORD for p in parameters)
         problems = {}
