@@ -32,6 +32,14 @@ def vn_date(value):
     return value.strftime("%d/%m/%Y")
 
 
+def vn_number(value):
+    """A number as Vietnamese text writes it: decimal comma, no trailing zeros (95,5; 84)."""
+    if value is None:
+        return ""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def level_name(code):
     return LEVELS.get(code, code or "")
 
@@ -42,6 +50,7 @@ def _environment(directories):
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     environment.filters["vn_date"] = vn_date
     environment.filters["level_name"] = level_name
+    environment.filters["vn_number"] = vn_number
     return environment
 
 

@@ -91,7 +91,8 @@ def test_classification_and_titles_go_to_each_person_or_unit():
     out = rendered(published)
     assert [n.recipients for n, _, _ in out] == [["cv1"], ["tp1"]]
     assert out[0][1] == "Kết quả đánh giá, xếp loại năm 2026"
-    assert "Hoàn thành xuất sắc nhiệm vụ (95.5 điểm)" in out[0][2]
+    assert "Hoàn thành xuất sắc nhiệm vụ (95,5 điểm)" in out[0][2]      # decimal comma
+    assert "Hoàn thành tốt nhiệm vụ (84 điểm)" in out[1][2]
     awarded = event("evaluation", "titles_awarded", {"year": 2026, "awards": [
         {"title": "Chiến sĩ thi đua cơ sở", "staff_id": "cv1"},
         {"title": "Tập thể lao động tiên tiến", "unit_code": "TH"}]})
