@@ -153,3 +153,11 @@ def fuzz_suite(request, vhost_pipeline, suite_config, tmp_path_factory):
                     runner.kill()
     finally:
         databases.cleanup()
+
+
+@pytest.fixture
+def intake(runner_factory, service_config):
+    """intake with the suite's defaults, for the attacks on one service (function scope)."""
+    config = service_config(IntakeService)
+    runner_factory(config, IntakeService).start()
+    return config

@@ -5,7 +5,7 @@ still works.  Real broker, tasks on SQLite and PostgreSQL."""
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.tasks.models import DirectionItem
 from services.tasks.service import TasksService

@@ -190,13 +190,6 @@ def test_a_mail_body_beyond_the_text_limit_is_cut_with_a_warning():
 
 # -------------------------------------------------------------------- through the service
 
-@pytest.fixture
-def intake(runner_factory, service_config):
-    config = service_config(IntakeService)
-    runner_factory(config, IntakeService).start()
-    return config
-
-
 def stored_sizes(config):
     """(documents, longest stored content, attachments) in intake's database."""
     engine = read_engine(config["DB_URL"])

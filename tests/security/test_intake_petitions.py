@@ -10,20 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from services.intake.models import PetitionRecord
-from services.intake.service import IntakeService
 from tests.conftest import OTHER_OFFICE, intake_call as call, intake_error as error_of, read_engine
 
 pytestmark = pytest.mark.integration
 
 PETITION = {"petitioner_name": "Trần Thị Hoa", "petitioner_address": "Ấp 2, xã Tân Thuận",
             "content": "Kiến nghị sửa chữa cầu dân sinh bị xuống cấp", "categories": ["kiến nghị"]}
-
-
-@pytest.fixture
-def intake(runner_factory, service_config):
-    config = service_config(IntakeService)
-    runner_factory(config, IntakeService).start()
-    return config
 
 
 def stored_petitions(config):

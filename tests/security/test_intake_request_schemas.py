@@ -11,19 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from services.intake.models import Attachment, Document
-from services.intake.service import IntakeService
 from tests.conftest import intake_call as call, intake_error as error_of, read_engine
 
 pytestmark = pytest.mark.integration
 
 FILE = {"file_name": "to-trinh.txt", "data": base64.b64encode("Tờ trình".encode()).decode()}
-
-
-@pytest.fixture
-def intake(runner_factory, service_config):
-    config = service_config(IntakeService)
-    runner_factory(config, IntakeService).start()
-    return config
 
 
 def stored(config):

@@ -2,17 +2,9 @@
 without bounds.  Real service over RPC, both databases."""
 import pytest
 
-from services.intake.service import IntakeService
 from tests.conftest import intake_call as call, intake_error as error_of
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def intake(runner_factory, service_config):
-    config = service_config(IntakeService)
-    runner_factory(config, IntakeService).start()
-    return config
 
 
 def refused(intake, token, field, **criteria):

@@ -18,18 +18,11 @@ from shared.db import Database
 from shared.entrypoints import rpc
 from shared.errors import parse_remote_error
 from shared.rpc_client import suite_proxy
-from tests.conftest import OFFICE, intake_error, wait_for
+from tests.conftest import OFFICE, wait_for
 
 pytestmark = pytest.mark.integration
 
 SECRET_PARAMETER = "bí-mật-tham-số-4711"
-
-
-@pytest.fixture
-def intake(runner_factory, service_config):
-    config = service_config(IntakeService)
-    runner_factory(config, IntakeService).start()
-    return config
 
 
 def error_of(config, service, method, token=None, **kwargs):
