@@ -1,11 +1,13 @@
 """The RPC door, attacked: values no column can hold, arguments nobody declared, tokens with
 claims of the wrong type, failures that would print SQL, requests that never end and
 requests that kill their worker.  Real broker, real intake on SQLite and PostgreSQL."""
+import json
 import time
 
 import eventlet
 import jwt
 import pytest
+from click.testing import CliRunner
 from kombu import Connection, Exchange, Producer
 from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
@@ -14,6 +16,7 @@ from sqlalchemy import text
 from services.intake.models import Base as IntakeBase
 from services.intake.service import IntakeService
 from shared.broker_admin import BrokerAdmin
+from shared.cli.queues import queues as queues_command
 from shared.db import Database
 from shared.entrypoints import rpc
 from shared.errors import parse_remote_error
@@ -133,8 +136,8 @@ KILLED = []
 
 
 class Poisoned:
-    """A service whose one method takes the whole process down, as an out-of-memory kill would."""
-    name = "poisoned"
+    """intake, with one method that takes the whole process down as an out-of-memory kill would."""
+    name = "intake"
 
     class _Killer(DependencyProvider):
         def get_dependency(self, worker_ctx):
@@ -154,7 +157,7 @@ class Poisoned:
 
 
 def test_a_request_that_kills_its_worker_is_parked_not_redelivered_forever(
-        container_factory, service_config):
+        container_factory, service_config, monkeypatch, tmp_path):
     config = service_config(IntakeService, RPC={"delivery_limit": POISON_LIMIT})
     KILLED.clear()
     container = container_factory(Poisoned, config)
@@ -162,7 +165,7 @@ def test_a_request_that_kills_its_worker_is_parked_not_redelivered_forever(
     with Connection(config["AMQP_URI"]) as connection:
         exchange = Exchange("nameko-rpc", type="topic", durable=True)
         Producer(connection).publish({"args": [], "kwargs": {}}, exchange=exchange,
-                                     routing_key="poisoned.explode", serializer="json",
+                                     routing_key="intake.explode", serializer="json",
                                      reply_to="nobody", correlation_id="poison-1")
     admin = BrokerAdmin.from_config(config)
     for attempt in range(POISON_LIMIT + 1):
@@ -170,11 +173,23 @@ def test_a_request_that_kills_its_worker_is_parked_not_redelivered_forever(
         container.wait()
         container = container_factory(Poisoned, config)
         container.start()
-    parked = wait_for(lambda: admin.get_messages("rpc-poisoned.dlq", 5), timeout=20,
-                      message="the poison request in rpc-poisoned.dlq")
+    parked = wait_for(lambda: admin.get_messages("rpc-intake.dlq", 5), timeout=20,
+                      message="the poison request in rpc-intake.dlq")
     assert len(parked) == 1
     eventlet.sleep(1)
     assert len(KILLED) == POISON_LIMIT + 1, "the parked request ran again"
+
+    # the operator sees it, and the exit status raises the alarm
+    (tmp_path / "suite.yaml").write_text(f"AMQP_URI: {config['AMQP_URI']}\n")
+    monkeypatch.setenv("VANPHONG_CONFIG_DIR", str(tmp_path))
+    result = wait_for(lambda: (lambda r: r if '"rpc-intake.dlq"' in r.output and
+                               "DEAD_LETTERS" in r.output else None)(
+        CliRunner().invoke(queues_command, ["--json"])), timeout=30, interval=1,
+        message="vanphong queues to show the parked request")
+    assert result.exit_code == 1
+    warnings = json.loads(result.output)["warnings"]
+    assert {"queue": "rpc-intake.dlq", "code": "DEAD_LETTERS"} in [
+        {"queue": w["queue"], "code": w["code"]} for w in warnings]
 
 
 def test_an_argument_given_both_by_position_and_by_name_is_named(intake, token):
