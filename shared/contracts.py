@@ -181,6 +181,11 @@ class TaskData(Schema):
     status = fields.String(allow_none=True, load_default=None)
 
 
+class TaskAssignedData(TaskData):
+    """A task given or re-given: `previous_assignee` is whom it was taken from (None at first)."""
+    previous_assignee = staff_id_field(allow_none=True, load_default=None)
+
+
 class TaskProgressData(TaskData):
     percent = fields.Integer(required=True, validate=validate.Range(0, 100))
     note = fields.String(allow_none=True, load_default=None)
@@ -308,7 +313,7 @@ EVENT_DATA_SCHEMAS = {
     ("tasks", "direction_requested"): DirectionRequestedData,
     ("tasks", "staff_changed"): StaffChangedData,
     ("tasks", "task_created"): TaskData,
-    ("tasks", "task_assigned"): TaskData,
+    ("tasks", "task_assigned"): TaskAssignedData,
     ("tasks", "task_accepted"): TaskData,
     ("tasks", "task_progress_reported"): TaskProgressData,
     ("tasks", "task_submitted"): TaskSubmittedData,

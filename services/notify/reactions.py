@@ -39,14 +39,50 @@ def document_received(envelope):
                           {**data, "urgent": urgent}, envelope["event_id"], urgent=urgent)]
 
 
+def _unit_heads(data):
+    """The heads of the task's unit: all of them as notify knows the organisation, and the
+    head tasks named in the event (so a copy that lags behind still reaches one)."""
+    unit = data.get("unit_code")
+    return list(dict.fromkeys(r for r in ([f"head:{unit}"] if unit else [])
+                              + [data.get("unit_head")] if r))
+
+
 def task_assigned(envelope):
-    return _task(envelope, "task_assigned", "task", [envelope["data"]["assignee"]])
+    """The new owner is told; work given to a unit (no owner yet) goes to its heads; the one
+    it was taken from is told it is no longer theirs."""
+    data = envelope["data"]
+    if data.get("assignee"):
+        notices = _task(envelope, "task_assigned", "task", [data["assignee"]])
+    else:
+        notices = _task(envelope, "task_to_unit", "task", _unit_heads(data))
+    previous = data.get("previous_assignee")
+    if previous and previous != data.get("assignee"):
+        notices += _task(envelope, "task_reassigned", "task", [previous],
+                         f"{envelope['event_id']}:previous")
+    return notices
+
+
+def task_submitted(envelope):
+    """The reviewer: whoever gave the task, else the unit's heads; never the one handing in."""
+    data = envelope["data"]
+    owner = data.get("assignee")
+    reviewers = [data["assigner"]] if data.get("assigner") and data["assigner"] != owner \
+        else _unit_heads(data)
+    return _task(envelope, "task_submitted", "task", [r for r in reviewers if r != owner])
 
 
 def task_reviewed(envelope):
-    if envelope["data"]["decision"] != "return":
+    template = "task_returned" if envelope["data"]["decision"] == "return" else "task_accepted"
+    return _task(envelope, template, "task", [envelope["data"]["assignee"]])
+
+
+def document_recalled(envelope):
+    """An incoming document withdrawn: the leaders who were asked to direct it are told."""
+    data = envelope["data"]
+    if data.get("direction") != "in":
         return []
-    return _task(envelope, "task_returned", "task", [envelope["data"]["assignee"]])
+    return [NoticeRequest("document_recalled", "document", ["role:leader"], data,
+                          envelope["event_id"])]
 
 
 def task_due_soon(envelope):
@@ -106,7 +142,9 @@ def titles_awarded(envelope):
 
 REACTIONS = {
     ("intake", "document_received"): document_received,
+    ("intake", "document_recalled"): document_recalled,
     ("tasks", "task_assigned"): task_assigned,
+    ("tasks", "task_submitted"): task_submitted,
     ("tasks", "task_reviewed"): task_reviewed,
     ("tasks", "task_due_soon"): task_due_soon,
     ("tasks", "task_overdue"): task_overdue,

@@ -3,6 +3,7 @@
 Entries:
 - ``"cv01"`` or ``"staff:cv01"``: one person (a staff id);
 - ``"unit:TH"``: everyone active in that unit;
+- ``"head:TH"``: the heads of that unit (the nearest unit above that has one, when it has none);
 - ``"role:leader"``: everyone with that role (``leader`` also means the leader flag, ``head``
   the unit-head flag).  A role nobody in the organisation copy holds yet goes to the role's
   shared inbox (whoever signs in with that role sees it), so nothing waits on the directory;
@@ -25,7 +26,7 @@ from shared.auth import ROLES
 from shared.contracts import STAFF_ID_RULE, UNIT_CODE_RULE
 from shared.text import fold
 
-PLACE, UNIT, ROLE, STAFF = "place:", "unit:", "role:", "staff:"
+PLACE, UNIT, HEAD, ROLE, STAFF = "place:", "unit:", "head:", "role:", "staff:"
 ENTRY_MAX = 200
 _NOTE = re.compile(r"\(.*?\)|\|")
 _SKIP = ("luu", "nhu tren")
@@ -63,8 +64,11 @@ def entry_problem(entry):
     if entry.startswith(ROLE):
         role = entry[len(ROLE):]
         return None if role in ROLES else f"no role {role!r}; roles: {', '.join(ROLES)}"
-    rule, value = ((UNIT_CODE_RULE, entry[len(UNIT):]) if entry.startswith(UNIT) else
-                   (STAFF_ID_RULE, entry[len(STAFF):] if entry.startswith(STAFF) else entry))
+    if entry.startswith(HEAD):
+        rule, value = UNIT_CODE_RULE, entry[len(HEAD):]
+    else:
+        rule, value = ((UNIT_CODE_RULE, entry[len(UNIT):]) if entry.startswith(UNIT) else
+                       (STAFF_ID_RULE, entry[len(STAFF):] if entry.startswith(STAFF) else entry))
     try:
         rule(value)
     except ValidationError as exc:
@@ -102,6 +106,19 @@ class Directory:
 
     def in_unit(self, code):
         return [p for p in self.staff if p.get("unit_code") == code]
+
+    def heads_of(self, code):
+        """The unit's heads; those of the nearest unit above when it has none."""
+        parents = {p["unit_code"]: p.get("parent_unit_code") for p in self.staff
+                   if p.get("unit_code")}
+        seen = set()
+        while code and code not in seen:
+            seen.add(code)
+            heads = [p for p in self.in_unit(code) if p.get("is_unit_head")]
+            if heads:
+                return heads
+            code = parents.get(code)
+        return []
 
     def units_named(self, folded):
         return [code for code, name in self.units.items()
@@ -160,6 +177,12 @@ def resolve(entries, staff):
                 result.add(people)
             else:
                 result.unresolved.append(f"{entry}: no active staff in this unit")
+        elif entry.startswith(HEAD):
+            people = directory.heads_of(entry[len(HEAD):])
+            if people:
+                result.add(people)
+            else:
+                result.unresolved.append(f"{entry}: no head of this unit is known")
         elif entry.startswith(ROLE):
             role = entry[len(ROLE):]
             people = [p for p in directory.staff if _holds_role(p, role)]

@@ -213,6 +213,14 @@ class NotifyService:
     def on_task_assigned(self, event):
         self._react(event, "notify.on_task_assigned", track=True)
 
+    @event_handler("intake", "document_recalled")
+    def on_document_recalled(self, event):
+        self._react(event, "notify.on_document_recalled")
+
+    @event_handler("tasks", "task_submitted")
+    def on_task_submitted(self, event):
+        self._react(event, "notify.on_task_submitted", track=True)
+
     @event_handler("tasks", "task_reviewed")
     def on_task_reviewed(self, event):
         self._react(event, "notify.on_task_reviewed", track=True)

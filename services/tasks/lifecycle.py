@@ -239,7 +239,7 @@ def assign(ctx, task_id, assignee, due_date=None, note=None):
             task.original_due_date = due_date
     record(ctx, task, "assigned", before, assignee=assignee, previous_assignee=previous,
            due_date=task.due_date.isoformat(), note=note)
-    emit(ctx, "task_assigned", task)
+    emit(ctx, "task_assigned", task, previous_assignee=previous)
     return task
 
 

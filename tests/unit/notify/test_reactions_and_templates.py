@@ -77,10 +77,13 @@ def test_escalation_recipients_field_wins_and_deadline_keys_ignore_the_event_id(
     assert a.dedup_key == b.dedup_key == "task_escalated:7:2:2026-12-02"
 
 
-def test_accepted_reviews_notify_nobody():
+def test_an_accepted_result_tells_the_owner():
     accepted = event("tasks", "task_reviewed", {**TASK, "decision": "accept", "quality_met": True,
                                                 "reviewer": "lead1", "reviewed_on": "2026-12-01"})
-    assert notices_for(accepted) == []
+    [(notice, title, body)] = rendered(accepted)
+    assert notice.recipients == ["cv1"] and notice.template == "task_accepted"
+    assert title == "Kết quả được chấp nhận: Báo cáo kết quả giám sát chuyên đề"
+    assert "được Nguyễn Thị Lãnh chấp nhận ngày 01/12/2026" in body
 
 
 def test_classification_and_titles_go_to_each_person_or_unit():
@@ -133,3 +136,98 @@ def test_unknown_and_broken_templates_are_clear_errors(tmp_path):
     with pytest.raises(InvalidInput) as raised:
         templates.render("broken", {}, OFFICE)
     assert "could not be rendered" in raised.value.message
+
+
+# -- issue 10, point 2: everyone is told at every hand-off ------------------------------------
+
+def test_work_directed_to_a_unit_goes_to_its_heads():
+    directed = event("tasks", "task_assigned", {**TASK, "assignee": None, "arrival_number": 12})
+    [(notice, title, body)] = rendered(directed)
+    assert notice.recipients == ["head:TH", "tp1"] and notice.template == "task_to_unit"
+    assert title == "Công việc giao cho đơn vị: Báo cáo kết quả giám sát chuyên đề"
+    assert "Đơn vị TH được giao chủ trì thực hiện" in body
+    assert "Đề nghị đồng chí phân công người thực hiện." in body
+    assert "Căn cứ: văn bản đến số 12." in body
+
+
+def test_a_reassigned_task_tells_the_new_owner_and_the_previous_one():
+    moved = event("tasks", "task_assigned", {**TASK, "previous_assignee": "cv2"})
+    (new, new_title, _), (old, old_title, old_body) = rendered(moved)
+    assert new.recipients == ["cv1"] and old.recipients == ["cv2"]
+    assert new.dedup_key != old.dedup_key
+    assert old_title == "Công việc đã được giao lại: Báo cáo kết quả giám sát chuyên đề"
+    assert "đã được giao lại cho Võ Văn Đức; đồng chí không còn phụ trách" in old_body
+    same = event("tasks", "task_assigned", {**TASK, "previous_assignee": "cv1"})
+    assert [n.recipients for n in notices_for(same)] == [["cv1"]]
+
+
+def test_a_handed_in_result_goes_to_the_reviewer():
+    data = {**TASK, "result": "Đã trình báo cáo", "reply_number": "45/BC-VP",
+            "submitted_on": "2026-12-01"}
+    [(notice, title, body)] = rendered(event("tasks", "task_submitted", data))
+    assert notice.recipients == ["lead1"] and notice.category == "task"
+    assert title == "Kết quả chờ xem xét: Báo cáo kết quả giám sát chuyên đề"
+    assert "Võ Văn Đức đã nộp kết quả công việc" in body and "ngày 01/12/2026" in body
+    assert "Văn bản trả lời số 45/BC-VP." in body
+    no_assigner = event("tasks", "task_submitted", {**data, "assigner": None})
+    assert [n.recipients for n in notices_for(no_assigner)] == [["head:TH", "tp1"]]
+    own = event("tasks", "task_submitted", {**data, "assigner": "cv1", "unit_head": "cv1"})
+    assert [n.recipients for n in notices_for(own)] == [["head:TH"]]
+
+
+def test_a_refused_extension_tells_the_owner():
+    refused = event("tasks", "extension_decided", {**TASK, "approved": False,
+                                                   "old_due_date": "2026-12-04",
+                                                   "reason": "Không có căn cứ",
+                                                   "decided_by": "lead1"})
+    [(notice, title, body)] = rendered(refused)
+    assert notice.recipients == ["cv1"]
+    assert title == "Không đồng ý gia hạn: Báo cáo kết quả giám sát chuyên đề"
+    assert "hạn hoàn thành vẫn là 04/12/2026" in body
+
+
+def test_a_recalled_incoming_document_tells_the_leaders():
+    recalled = event("intake", "document_recalled", {"document_id": 5, "direction": "in",
+                                                     "reason": "Ban hành nhầm"})
+    [(notice, title, body)] = rendered(recalled)
+    assert notice.recipients == ["role:leader"] and notice.category == "document"
+    assert title == "Văn bản đến đã bị thu hồi"
+    assert "lý do: Ban hành nhầm" in body and "không cần cho ý kiến chỉ đạo" in body
+    outgoing = event("intake", "document_recalled", {"document_id": 6, "direction": "out"})
+    assert notices_for(outgoing) == []
+
+
+def test_every_event_with_a_reaction_has_a_handler_and_a_template():
+    from services.notify import reactions
+    from services.notify.service import NotifyService
+
+    handled = {(m.source_service, m.event_type) for m in _handlers(NotifyService)}
+    assert set(reactions.REACTIONS) <= handled
+    templates = {p.stem for p in Templates().default_dir.glob("*.j2")}
+    for template in ("task_to_unit", "task_reassigned", "task_submitted", "task_accepted",
+                     "document_recalled"):
+        assert template in templates
+
+
+def _handlers(service_cls):
+    from nameko.events import EventHandler
+
+    for name in dir(service_cls):
+        for entrypoint in getattr(getattr(service_cls, name), "nameko_entrypoints", ()):
+            if isinstance(entrypoint, EventHandler):
+                yield entrypoint
+
+
+def test_head_recipients_reach_the_units_heads_or_the_nearest_above():
+    from services.notify.recipients import entry_problem, resolve
+
+    staff = [{"staff_id": "tp1", "full_name": "Phạm Hoà", "unit_code": "TH", "is_unit_head": True},
+             {"staff_id": "pp1", "full_name": "Lý Phó", "unit_code": "TH", "is_unit_head": True},
+             {"staff_id": "cv1", "full_name": "Võ Văn Đức", "unit_code": "TH"},
+             {"staff_id": "cv3", "full_name": "Đỗ Tổ", "unit_code": "TO1",
+              "parent_unit_code": "TH"}]
+    assert sorted(resolve(["head:TH"], staff).people) == ["pp1", "tp1"]
+    assert sorted(resolve(["head:TO1"], staff).people) == ["pp1", "tp1"]
+    nobody = resolve(["head:KHAC"], staff)
+    assert nobody.people == {} and nobody.unresolved
+    assert entry_problem("head:TH") is None and entry_problem("head:Tổng hợp")
