@@ -6,6 +6,7 @@ import logging
 
 from services.intake import (access, exchange, issuing, mailboxes, petition_register,
                              registers, registration, requests, search)
+from services.intake import attachments
 from services.intake.channels.email import parse_email
 from services.intake.extraction import ExtractionLimits
 from services.intake.models import Base
@@ -16,7 +17,7 @@ from shared import health
 from shared.auth import Auth, Principal
 from shared.config import offices
 from shared.db import Database
-from shared.entrypoints import rpc, timer
+from shared.entrypoints import DEFAULT_MAX_PAYLOAD_BYTES, rpc, timer
 from shared.errors import InvalidInput
 from shared.events import event_handler
 from shared.schemas import instance, load
@@ -296,3 +297,27 @@ class IntakeService:
             return
         issuing.recall_internal_copies(self.db, event)
         self.db.commit()
+
+    # -- attachments: a document's files back out, chunk by chunk ---------------------------
+
+    @property
+    def attachment_chunk_bytes(self):
+        return attachments.chunk_bytes_for(
+            self.config.get("ATTACHMENT_CHUNK_BYTES"),
+            self.config.get("MAX_PAYLOAD_BYTES", DEFAULT_MAX_PAYLOAD_BYTES))
+
+    @rpc
+    def list_attachments(self, document_id):
+        """The files of a document: name, type, size, SHA-256, and the chunk size to read them."""
+        principal = self.auth.require()
+        return attachments.listing(self.db.session, principal, document_id,
+                                   self.attachment_chunk_bytes)
+
+    @rpc
+    def get_attachment(self, document_id, attachment_id, offset=0, length=None):
+        """Up to `length` bytes (at most one chunk) of a file from `offset`, base64, with the
+        file's size and SHA-256 and the `next_offset` to ask for (None at the end)."""
+        principal = self.auth.require()
+        request = attachments.chunk_request(document_id, attachment_id, offset, length,
+                                            self.attachment_chunk_bytes)
+        return attachments.read_chunk(self.db.session, principal, request)
