@@ -5,16 +5,20 @@ apart), every date by a plausible year, every page by what the search ranks; a k
 defined is refused by name.  Anything else is a VALIDATION_ERROR naming the field, before any
 document is loaded.
 """
-from datetime import date
+from datetime import date, datetime
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import (RAISE, Schema, ValidationError, fields, validate, validates,
+                         validates_schema)
 
+from services.intake import symbols
 from services.intake.models import Document
 from services.intake.schemas import PRIORITIES
 from shared.contracts import TITLE_MAX
 from shared.errors import InvalidInput
 from shared.schemas import load
 from shared.text import fold
+
+FILTER_TEXT_MAX = 60                # a typed số or ký hiệu, before it is read
 
 REASON_MAX = 1000
 LIST_MAX = 100                      # places in "Nơi nhận" / "Kính gửi"
@@ -96,7 +100,50 @@ def query_words(query):
     return list(dict.fromkeys(fold(query).split()))
 
 
+class PeopleDate(fields.Date):
+    """A date as people type it, "2026-11-20" or "20/11/2026"."""
+
+    default_error_messages = {"invalid": "not a date: use 2026-11-20 or 20/11/2026"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and "/" in value:
+            try:
+                return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+            except ValueError:
+                raise self.make_error("invalid") from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def typed_text(field, value, attr, data, **kwargs):
+    text = fields.String._deserialize(field, value, attr, data, **kwargs)
+    if len(text) > FILTER_TEXT_MAX:
+        raise ValidationError(f"at most {FILTER_TEXT_MAX} characters")
+    return text
+
+
+class NumberFilter(fields.String):
+    """A số ("412", "05", "Số 412"): its digits without leading zeros."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        symbol = symbols.parse(typed_text(self, value, attr, data, **kwargs))
+        if symbol is None or symbol.notation is not None:
+            raise ValidationError("a number: 412, 05")
+        return symbol.number
+
+
+class NotationFilter(fields.String):
+    """A ký hiệu ("UBND-VP", "kl/đuk"), folded as it is compared."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        folded = fold(typed_text(self, value, attr, data, **kwargs)).replace(" ", "")
+        if not folded:
+            raise ValidationError("must not be blank")
+        return folded
+
+
 class SearchRequest(Schema):
+    """intake.search: `query` (words, or a số, ký hiệu) and filters; no other key."""
+
     class Meta:
         unknown = RAISE
 
@@ -109,8 +156,13 @@ class SearchRequest(Schema):
     priority = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(PRIORITIES))
     status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(STATUSES))
-    date_from = fields.Date(load_default=None, allow_none=True, validate=DATES)
-    date_to = fields.Date(load_default=None, allow_none=True, validate=DATES)
+    number = NumberFilter(load_default=None, allow_none=True,
+                          validate=validate.Length(max=column_length("code_number")))
+    notation = NotationFilter(load_default=None, allow_none=True,
+                              validate=validate.Length(max=column_length("code_notation")))
+    waiting_for_direction = fields.Boolean(load_default=None, allow_none=True)
+    date_from = PeopleDate(load_default=None, allow_none=True, validate=DATES)
+    date_to = PeopleDate(load_default=None, allow_none=True, validate=DATES)
     limit = fields.Integer(load_default=20, strict=True, validate=validate.Range(min=1, max=PAGE_MAX))
     offset = fields.Integer(load_default=0, strict=True,
                             validate=validate.Range(min=0, max=SEARCH_CANDIDATES))
@@ -119,6 +171,11 @@ class SearchRequest(Schema):
     def few_enough_words(self, value, **_):
         if value and len(query_words(value)) > QUERY_MAX_WORDS:
             raise ValidationError(f"at most {QUERY_MAX_WORDS} different words")
+
+    @validates_schema
+    def dates_in_order(self, data, **_):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("must not be after date_to", "date_from")
 
 
 def search(criteria):

@@ -240,3 +240,65 @@ def test_batch_registers_the_good_documents_and_numbers_them_without_gaps(intake
     assert error_of(intake, "receive_batch", clerk, documents=[])[0] == "VALIDATION_ERROR"
     assert error_of(intake, "receive_batch", clerk, documents={"subject": "x"})[0] == \
         "VALIDATION_ERROR"
+
+
+def test_search_finds_a_document_by_its_number_and_notation_as_a_clerk_types_them(intake, token):
+    """Issue 10 point 5: "412/UBND-VP" finds the document numbered 412/UBND-VP, whatever the
+    case, marks or "Số" before it; a Party symbol "1103-KL/ĐUK" too; "412" alone the number."""
+    clerk = token()
+    state = call(intake, "receive", clerk, document={
+        "subject": "V/v báo cáo kết quả giám sát", "code_number": "412",
+        "code_notation": "UBND-VP", "organ_name": "UBND tỉnh", "type_name": "Công văn"})
+    other = call(intake, "receive", clerk, document={
+        "subject": "V/v tổ chức hội nghị", "code_number": "412", "code_notation": "SNV-TCBC",
+        "organ_name": "Sở Nội vụ", "type_name": "Công văn"})
+    party = call(intake, "receive", clerk, document={
+        "subject": "Kết luận của Ban Thường vụ Đảng ủy khối", "code_number": "1103",
+        "code_notation": "KL/ĐUK", "organ_name": "Đảng ủy khối", "type_name": "Kết luận"})
+    mentions = call(intake, "receive", clerk, document={
+        "subject": "Thực hiện Công văn số 412 ngày 20 tháng 11", "type_name": "Tờ trình"})
+
+    def found(**criteria):
+        return [d["id"] for d in call(intake, "search", clerk, **criteria)["items"]]
+
+    for typed in ("412/UBND-VP", "412/ubnd-vp", "Số 412/UBND-VP", "số 412 / UBND-VP", "412/UBND"):
+        assert found(query=typed) == [state["id"]], typed
+    for typed in ("1103-KL/ĐUK", "1103-kl/duk", "Số 1103-KL/ĐUK"):
+        assert found(query=typed) == [party["id"]], typed
+    by_number = found(query="412")
+    assert set(by_number[:2]) == {state["id"], other["id"]} and by_number[2:] == [mentions["id"]]
+    assert found(query="412/UBND-VPX") == [] and found(query="413/UBND-VP") == []
+
+    assert found(number="412", notation="ubnd-vp") == [state["id"]]
+    assert set(found(number="Số 412")) == {state["id"], other["id"]}
+    assert found(notation="KL/ĐUK") == [party["id"]]
+    assert found(organ="so noi vu") == [other["id"]]
+    assert found(doc_type="Kết luận") == [party["id"]]
+    assert found(query="giam sat", number="412") == [state["id"]]
+
+
+def test_search_filters_dates_as_people_type_them_status_and_waiting_for_direction(intake,
+                                                                                  token):
+    clerk = token()
+    incoming = call(intake, "receive", clerk, document={"subject": "Kế hoạch giám sát chuyên đề"})
+    outgoing = call(intake, "issue", clerk, document={"type_name": "Thông báo",
+                                                      "subject": "Lịch tiếp công dân"})
+    day = incoming["arrival_date"]
+    iso = day
+    typed = "/".join(reversed(day.split("-")))              # 2026-12-01 → 01/12/2026
+
+    def found(**criteria):
+        return {d["id"] for d in call(intake, "search", clerk, **criteria)["items"]}
+
+    assert incoming["id"] in found(date_from=typed, date_to=typed)
+    assert found(date_from=iso, date_to=iso) == found(date_from=typed, date_to=typed)
+    assert found(waiting_for_direction=True) == {incoming["id"]}
+    assert found(waiting_for_direction=False) == {outgoing["id"]}
+    assert found(status="issued") == {outgoing["id"]}
+    code, _, fields = error_of(intake, "search", clerk, date_from="31/02/2026")
+    assert code == "VALIDATION_ERROR" and "2026-11-20 or 20/11/2026" in fields["date_from"][0]
+    code, _, fields = error_of(intake, "search", clerk, date_from="02/12/2026",
+                               date_to="01/12/2026")
+    assert code == "VALIDATION_ERROR" and "date_from" in fields
+    code, _, fields = error_of(intake, "search", clerk, waiting=True)
+    assert code == "VALIDATION_ERROR" and "waiting" in fields

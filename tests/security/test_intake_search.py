@@ -47,6 +47,26 @@ def test_unknown_search_keys_are_refused_naming_them(intake, token):
     ({"date_from": "0001-01-01"}, "date_from"),
     ({"date_to": "9999-12-31"}, "date_to"),
     ({"query": ["a", "b"]}, "query"),
+    ({"number": "4" * 61}, "number"),
+    ({"number": "412/UBND-VP"}, "number"),
+    ({"notation": "x" * 61}, "notation"),
+    ({"notation": "   "}, "notation"),
+    ({"waiting_for_direction": "maybe"}, "waiting_for_direction"),
+    ({"date_from": "31/02/2026"}, "date_from"),
+    ({"date_to": "01/01/0001"}, "date_to"),
+    ({"date_from": "2026-12-02", "date_to": "01/12/2026"}, "date_from"),
 ])
 def test_page_sizes_offsets_and_filters_are_bounded(intake, token, criteria, field):
     refused(intake, token, field, **criteria)
+
+
+def test_a_number_and_notation_do_not_reveal_a_classified_document(intake, token):
+    """A clerk with clearance 0 who knows a MẬT document's số, ký hiệu finds nothing, by query
+    or by filter, exactly as if it did not exist."""
+    call(intake, "receive", token(clearance=2), document={
+        "subject": "Phương án bảo vệ", "secrecy": "mật", "code_number": "77",
+        "code_notation": "PA-CA"})
+    for criteria in ({"query": "77/PA-CA"}, {"query": "77"}, {"number": "77"},
+                     {"notation": "PA-CA"}, {"number": "77", "waiting_for_direction": True}):
+        assert call(intake, "search", token(), **criteria) == {"total": 0, "items": []}, criteria
+    assert call(intake, "search", token(clearance=2), query="77/PA-CA")["total"] == 1
