@@ -359,3 +359,42 @@ def test_one_office_never_reads_or_changes_another_offices_notices_deliveries_or
     for method, kwargs in (("resolve", {"recipients": ["cv1"]}), ("retry_failed", {}),
                            ("send_digests", {})):
         assert error_of(notify, staff, method, **kwargs)[0] == "FORBIDDEN", method
+
+
+def test_every_hand_off_reaches_the_next_person_once(notify, token):
+    """Issue 10, point 2: the unit's head, the reviewer, the previous owner, the owner of an
+    accepted result and the leaders of a recalled document are each told, once."""
+    with_staff(notify, token)
+    to_unit = {**TASK, "task_id": 51, "title": "Việc giao phòng", "assignee": None}
+    publish(notify, "tasks", "task_assigned", to_unit)
+    submitted = build_envelope("tasks", "task_submitted", {
+        **TASK, "result": "Đã tổng hợp", "reply_number": "45/BC-VP",
+        "submitted_on": "2026-12-01"}, office=OFFICE)
+    publish(notify, "tasks", "task_submitted", None, envelope=submitted)
+    publish(notify, "tasks", "task_submitted", None, envelope=submitted)     # redelivered
+    publish(notify, "tasks", "task_assigned", {**TASK, "task_id": 52, "title": "Việc chuyển",
+                                               "assignee": "tp1", "previous_assignee": "cv1"})
+    publish(notify, "tasks", "task_reviewed", {**TASK, "decision": "accept", "quality_met": True,
+                                               "reviewer": "lead1", "reviewed_on": "2026-12-02"})
+    publish(notify, "intake", "document_recalled", {"document_id": 9, "direction": "in",
+                                                    "reason": "Gửi nhầm"})
+
+    def titles(sub, wanted):
+        return wait_for(lambda: (lambda got: got if len(got) >= wanted else None)(
+            [n["title"] for n in inbox_of(notify, token, sub)["items"]]),
+            message=f"{wanted} notices for {sub}")
+
+    assert sorted(titles("tp1", 2)) == ["Công việc giao cho đơn vị: Việc giao phòng",
+                                        "Công việc mới được giao: Việc chuyển"]
+    assert sorted(titles("cv1", 2)) == [
+        "Công việc đã được giao lại: Việc chuyển",
+        "Kết quả được chấp nhận: Tổng hợp ý kiến cử tri trước kỳ họp"]
+    lead = titles("lead1", 2)
+    assert sorted(lead) == ["Kết quả chờ xem xét: Tổng hợp ý kiến cử tri trước kỳ họp",
+                            "Văn bản đến đã bị thu hồi"]
+    # a last event through the same queue as the redelivered one: once it is in, so is any repeat
+    publish(notify, "tasks", "task_submitted", {**TASK, "task_id": 53, "title": "Việc cuối",
+                                                "submitted_on": "2026-12-03"})
+    final = titles("lead1", 3)
+    assert final.count("Kết quả chờ xem xét: Tổng hợp ý kiến cử tri trước kỳ họp") == 1
+    assert not call(notify, token("lead1", ["leader"]), "deliveries", failed=True)["items"]
