@@ -11,6 +11,7 @@ import logging  # noqa: E402
 
 import click  # noqa: E402
 
+from shared.cli.attachment import attachment  # noqa: E402
 from shared.cli.calls import rpc_command, token_command  # noqa: E402
 from shared.cli.demo import demo  # noqa: E402
 from shared.cli.eval import eval_group  # noqa: E402
@@ -35,3 +36,4 @@ for command in (up, down, status, rpc_command, token_command, queues, demo, inge
                 register, tasks, eval_group, broker_permissions):
     main.add_command(command)
 main.add_command(notify)
+main.add_command(attachment)
