@@ -64,6 +64,8 @@ def target_path(output, stored_name, attachment_id):
     if output is None:
         return Path(safe_file_name(stored_name, attachment_id))
     path = Path(output)
+    if output.endswith(("/", os.sep)):
+        path.mkdir(parents=True, exist_ok=True)
     if path.is_dir():
         return path / safe_file_name(stored_name, attachment_id)
     return path

@@ -45,9 +45,8 @@ def test_a_clerk_downloads_both_files_of_a_document(suite, tmp_path):
     assert "Công văn 412.pdf" in listed and hashlib.sha256(pdf).hexdigest() in listed
     pdf_id, docx_id = (item["id"] for item in document["attachments"])
 
-    folder = tmp_path / "tai-ve"
-    folder.mkdir()
-    said = vanphong("attachment", "get", str(document["id"]), str(pdf_id), "-o", str(folder))
+    folder = tmp_path / "tai-ve"                                  # made by the first download
+    said = vanphong("attachment", "get", str(document["id"]), str(pdf_id), "-o", f"{folder}/")
     assert "SHA-256 khớp" in said.stdout
     vanphong("attachment", "get", str(document["id"]), str(docx_id), "-o", str(folder))
     assert (folder / "Công văn 412.pdf").read_bytes() == pdf
