@@ -5,7 +5,7 @@ import hashlib
 import json
 from datetime import date, datetime, timezone
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func, or_, select
 
 from services.intake import access, search
 from services.intake.models import Attachment, Document
@@ -84,10 +84,41 @@ WITHHELD_DUPLICATE = ("possible duplicate of a classified document, not named he
                       "everyone who may read this record is cleared for it")
 
 
+def hold_duplicate_check(session, office):
+    """Serialise duplicate checks of an office's incoming documents until this work commits.
+
+    A check sees only what is committed: two batches carrying the same file at the same moment
+    would each miss the other.  On PostgreSQL a transaction-scoped advisory lock per office
+    makes the second wait for the first's commit (re-taking it in the same transaction is
+    free); SQLite transactions are already serialised (BEGIN IMMEDIATE, shared.db).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(f"intake:duplicates:{office}".encode()).digest()[:8],
+                         "big", signed=True)
+    session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _same_number(key):
+    """Condition and reason for "same số + ký hiệu + organ + date".  An organ that was not read
+    (on either record) is not a different organ: the other three decide."""
+    number, notation, organ, issued = key
+    same = [Document.code_number == number, Document.code_notation == notation,
+            Document.issued_date == issued]
+    if _blank(organ):
+        return and_(*same), "same number, notation and date as document {id} (organ not given)"
+    return (and_(*same, or_(Document.organ_name == organ, Document.organ_name.is_(None),
+                            Document.organ_name == "")),
+            "same number, notation, organ and date as document {id}")
+
+
 def find_duplicates(session, principal, direction, fields, checksums, external_id=None,
                     level=0):
     """Earlier documents that look like this one: same message, same file, or same số + ký hiệu
     + organ + date.  Returns ({id: reason} of those this record may name, whether others match).
+
+    Earlier means registered before, in an earlier call or earlier in the same batch (the
+    session is flushed before each check), on any channel.
 
     What is written on a record is read by everyone who may read the record, so a match is named
     only when it is no more secret than both the caller's clearance and the new record's `level`;
@@ -104,11 +135,9 @@ def find_duplicates(session, principal, direction, fields, checksums, external_i
                        + ", ".join(a.file_name for a in document.attachments
                                    if a.sha256 in checksums) + ")"))
     key = [fields.get(f) for f in ("code_number", "code_notation", "organ_name", "issued_date")]
-    if all(not _blank(value) for value in key):
-        checks.append((and_(Document.code_number == key[0], Document.code_notation == key[1],
-                            Document.organ_name == key[2], Document.issued_date == key[3]),
-                       lambda document: "same number, notation, organ and date as document "
-                                        f"{document.id}"))
+    if not any(_blank(value) for value in (key[0], key[1], key[3])):
+        condition, reason = _same_number(key)
+        checks.append((condition, lambda document, reason=reason: reason.format(id=document.id)))
     found, withheld = {}, False
     for condition, reason in checks:
         for document in access.documents_for(session, reader, Document.direction == direction,
@@ -155,6 +184,8 @@ def register(work, principal, *, channel, fields, parsed=None, attachments=(), t
     if confirmed["secrecy"] not in SECRECY_LEVELS:
         raise InvalidInput("unknown secrecy mark", {"secrecy": [str(confirmed["secrecy"])]})
     files = decode_attachments(attachments, max_attachment_bytes)
+    if direction == "in":
+        hold_duplicate_check(session, principal.office)
     duplicates, withheld = find_duplicates(
         session, principal, direction, confirmed, [f["sha256"] for f in files], external_id,
         level=SECRECY_LEVELS[confirmed["secrecy"]])

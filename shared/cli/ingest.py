@@ -32,6 +32,13 @@ def collect(paths):
 
 
 BATCH_SIZE = 25
+BATCH_BYTES = 6 * 1024 * 1024  # below the RPC payload limit (MAX_PAYLOAD_BYTES, 8 MiB)
+
+
+def document_bytes(document):
+    """About what a document weighs in a request: its text and its base64 files."""
+    return len((document.get("text") or "").encode("utf-8")) + sum(
+        len(item["data"]) for item in document.get("attachments") or ())
 
 
 def ordered_rounds(calls, in_flight):
@@ -56,7 +63,7 @@ def ordered_rounds(calls, in_flight):
 
 def requests_for(files, failures):
     """([paths], method, kwargs) calls: plain documents in batches, e-mail and edXML one by one."""
-    batch = []
+    batch, weight = [], 0
     for path in files:
         try:
             method, kwargs = request_for(path)
@@ -64,10 +71,15 @@ def requests_for(files, failures):
             failures.append((path, f"cannot read: {exc.strerror}"))
             continue
         if method == "receive":
+            size = document_bytes(kwargs["document"])
+            if batch and weight + size > BATCH_BYTES:
+                yield [p for p, _ in batch], "receive_batch", {"documents": [d for _, d in batch]}
+                batch, weight = [], 0
             batch.append((path, kwargs["document"]))
+            weight += size
             if len(batch) == BATCH_SIZE:
                 yield [p for p, _ in batch], "receive_batch", {"documents": [d for _, d in batch]}
-                batch = []
+                batch, weight = [], 0
         else:
             yield [path], method, kwargs
     if batch:
@@ -94,7 +106,24 @@ def request_for(path):
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
-    return "receive", {"document": {"channel": "paper", "text": text}}
+    # the file goes with its text: it is kept, and its checksum tells a second ingest of it
+    return "receive", {"document": {"channel": "paper", "text": text, "attachments": [
+        {"file_name": path.name, "content_type": "text/plain",
+         "data": base64.b64encode(data).decode("ascii")}]}}
+
+
+DUPLICATE_WARNING = "possible duplicate"
+DUPLICATE_REASONS = (  # what intake's reason says -> what the clerk reads
+    ("same file", "cùng tệp"), ("same message", "cùng thư, thông điệp"),
+    ("same number, notation, organ and date", "cùng số, ký hiệu, cơ quan ban hành và ngày"),
+    ("same number, notation and date", "cùng số, ký hiệu và ngày"))
+
+
+def registered_document(result):
+    """The document an answer registered (receive, e-mail, edXML new or replacement), or None."""
+    if result.get("action") in ("status", "update", "recall"):
+        return None
+    return result.get("document") or result
 
 
 def classify(result):
@@ -105,8 +134,27 @@ def classify(result):
         return "status"
     if action in ("update", "recall"):
         return "changed"
-    document = result.get("document") or result
-    return "duplicate" if document.get("duplicate_of") else "registered"
+    return "duplicate" if duplicate_of(registered_document(result)) else "registered"
+
+
+def duplicate_of(document):
+    """Vietnamese "what it repeats" of a registered document, or None: the documents intake
+    named, or a warning that one exists the record may not name."""
+    named = [f"văn bản mã {item['document_id']} ({_reason_vi(item['reason'])})"
+             for item in document.get("duplicates") or ()]
+    if not named and document.get("duplicate_of"):
+        named = [f"văn bản mã {document['duplicate_of']}"]
+    if not named and any(str(w).startswith(DUPLICATE_WARNING)
+                         for w in document.get("warnings") or ()):
+        named = ["một văn bản mật không được nêu tên"]
+    return "; ".join(named) or None
+
+
+def _reason_vi(reason):
+    for english, vietnamese in DUPLICATE_REASONS:
+        if reason.startswith(english):
+            return vietnamese
+    return "giống văn bản đã vào sổ"
 
 
 def describe(error):
@@ -131,7 +179,7 @@ def ingest(paths, token, in_flight):
     if not files:
         console.print("nothing to ingest (looked for " + ", ".join(EXTENSIONS) + ")")
         return
-    outcome, failures = Counter(), []
+    outcome, failures, duplicates = Counter(), [], []
     columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with suite_proxy(load_config(), token=token, timeout=120) as proxy, \
             Progress(*columns, console=console) as progress:
@@ -151,6 +199,9 @@ def ingest(paths, token, in_flight):
                             failures.append((path, describe_error(answer["error"])))
                         else:
                             outcome[classify(answer)] += 1
+                            document = registered_document(answer)
+                            if document is not None and duplicate_of(document):
+                                duplicates.append((path, document, duplicate_of(document)))
                 progress.advance(bar, len(paths))
     summary = Table(title="ingest summary")
     columns = (("registered", "registered"), ("duplicate", "registered, possible duplicate"),
@@ -160,6 +211,14 @@ def ingest(paths, token, in_flight):
     summary.add_column("failed", justify="right")
     summary.add_row(*(str(outcome[key]) for key, _ in columns), str(len(failures)))
     console.print(summary)
+    if duplicates:
+        table = Table(title="Văn bản có thể trùng (đã vào sổ, cần kiểm tra)")
+        for heading in ("Tệp", "Mã", "Số đến", "Trùng với"):
+            table.add_column(heading)
+        for path, document, repeats in duplicates:
+            table.add_row(str(path), str(document.get("id")),
+                          str(document.get("arrival_number") or ""), repeats)
+        console.print(table)
     if failures:
         table = Table(title="failed files")
         table.add_column("file")

@@ -242,6 +242,77 @@ def test_batch_registers_the_good_documents_and_numbers_them_without_gaps(intake
         "VALIDATION_ERROR"
 
 
+# -- duplicates on every path (issue 10, point 4) -----------------------------------------------
+
+def _as_ingest_sends(paths):
+    """The documents `vanphong ingest` sends for these files (a .txt carries its file too)."""
+    from shared.cli.ingest import request_for
+
+    return [request_for(path)[1]["document"] for path in paths]
+
+
+def test_the_same_files_twice_are_duplicates_within_and_across_batches(intake, token, corpus_dir):
+    clerk = token()
+    seeds = sorted((corpus_dir / "seeds").glob("*.txt"))
+    first = call(intake, "receive_batch", clerk, documents=_as_ingest_sends(seeds + seeds[:1]))
+    again = call(intake, "receive_batch", clerk, documents=_as_ingest_sends(seeds))
+    assert [a["duplicate_of"] for a in first[:5]] == [None] * 5
+    assert first[5]["duplicate_of"] == first[0]["id"]  # twice in one batch
+    assert [a["duplicate_of"] for a in again] == [a["id"] for a in first[:5]]
+    for answer, path in zip(again, seeds):
+        assert f"same file as document" in answer["duplicates"][0]["reason"]
+        assert path.name in answer["duplicates"][0]["reason"]
+        assert any(w.startswith("possible duplicate") for w in answer["warnings"])
+    assert [a["arrival_number"] for a in first + again] == list(range(1, 12))
+    detail = call(intake, "get", clerk, document_id=again[0]["id"])
+    assert detail["attachments"][0]["file_name"] == seeds[0].name  # the file, kept
+
+
+def test_same_number_notation_and_date_is_a_duplicate_when_no_organ_was_read(intake, token,
+                                                                             corpus_dir):
+    clerk = token()
+    text = (corpus_dir / "seeds" / "000_f5e64ef9a2fe196c.txt").read_text(encoding="utf-8")
+    first = call(intake, "receive", clerk, document={"text": text})
+    retyped = call(intake, "receive", clerk, document={"text": text + "\nBản sao.\n"})
+    with_organ = call(intake, "receive", clerk, document={
+        "text": text, "organ_name": "Văn phòng HĐND tỉnh"})
+    other_date = call(intake, "receive", clerk, document={
+        "text": text, "issued_date": "2021-09-02"})
+    assert first["organ_name"] is None and first["duplicate_of"] is None
+    assert retyped["duplicate_of"] == first["id"]
+    assert "same number, notation and date" in retyped["duplicates"][0]["reason"]
+    assert with_organ["duplicate_of"] == first["id"]  # an organ not read is not a different one
+    assert other_date["duplicates"] == [] and other_date["duplicate_of"] is None
+
+
+def test_concurrent_batches_of_the_same_file_flag_all_but_one(intake, token):
+    clerk = token()
+    attachment = {"file_name": "cong-van-412.pdf",
+                  "data": base64.b64encode(b"%PDF-1.4 one file, many batches").decode()}
+
+    def batch(n):
+        return call(intake, "receive_batch", clerk, documents=[
+            {"subject": f"Lô {n} văn bản {i}", "attachments": [attachment]} for i in range(3)])
+
+    answers = [a for result in eventlet.GreenPool(6).imap(batch, range(6)) for a in result]
+    originals = [a for a in answers if a["duplicate_of"] is None]
+    assert len(originals) == 1
+    assert all(a["duplicate_of"] == originals[0]["id"] for a in answers if a is not originals[0])
+
+
+def test_a_duplicate_in_the_same_batch_is_not_named_above_the_records_level(intake, token):
+    clerk = token(clearance=2)
+    attachment = {"file_name": "phuong-an.pdf",
+                  "data": base64.b64encode(b"%PDF-1.4 classified plan").decode()}
+    secret, plain = call(intake, "receive_batch", clerk, documents=[
+        {"subject": "Phương án bảo vệ", "secrecy": "mật", "attachments": [attachment]},
+        {"subject": "Bản chụp", "attachments": [attachment]}])
+    assert secret["duplicate_of"] is None
+    assert plain["duplicate_of"] is None and plain["duplicates"] == []
+    assert any("classified document, not named" in w for w in plain["warnings"])
+    assert str(secret["id"]) not in " ".join(plain["warnings"])
+
+
 def test_search_finds_a_document_by_its_number_and_notation_as_a_clerk_types_them(intake, token):
     """Issue 10 point 5: "412/UBND-VP" finds the document numbered 412/UBND-VP, whatever the
     case, marks or "Số" before it; a Party symbol "1103-KL/ĐUK" too; "412" alone the number."""
