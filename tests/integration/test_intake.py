@@ -373,3 +373,36 @@ def test_search_filters_dates_as_people_type_them_status_and_waiting_for_directi
     assert code == "VALIDATION_ERROR" and "date_from" in fields
     code, _, fields = error_of(intake, "search", clerk, waiting=True)
     assert code == "VALIDATION_ERROR" and "waiting" in fields
+
+
+def test_the_same_file_is_a_duplicate_whichever_channel_brings_it(runner_factory, service_config,
+                                                                  token, corpus_dir):
+    from email.message import EmailMessage
+
+    from services.intake.channels.edxml import parse_edxml
+
+    intake = service_config(IntakeService)
+    runner_factory(intake, IntakeService).start()
+    clerk = token()
+    raw_edxml = (corpus_dir / "edxml" / "edoc_new.edxml").read_bytes()
+    file = parse_edxml(raw_edxml)["attachments"][0]
+    original = call(intake, "receive_edxml", clerk,
+                    xml_b64=base64.b64encode(raw_edxml).decode())["document"]
+
+    mail = EmailMessage()
+    mail["From"], mail["Subject"] = "vpcp@gov.vn", "Chuyển tiếp Quyết định 1896"
+    mail["Message-ID"] = "<chuyen-tiep-1896@gov.vn>"
+    mail.set_content("Xin gửi lại văn bản đính kèm.")
+    mail.add_attachment(file["data"], maintype="application", subtype="msword",
+                        filename=file["file_name"])
+    by_mail = call(intake, "receive_email", clerk,
+                   raw_message_b64=base64.b64encode(mail.as_bytes()).decode())
+    attachment = {"file_name": "ban-in-lai.doc", "data": base64.b64encode(file["data"]).decode()}
+    by_hand = call(intake, "receive", clerk, document={"subject": "Bản in lại",
+                                                       "attachments": [attachment]})
+    in_batch, = call(intake, "receive_batch", clerk, documents=[
+        {"subject": "Bản quét", "attachments": [attachment]}])
+    for answer in (by_mail, by_hand, in_batch):
+        assert answer["duplicate_of"] == original["id"]
+        assert answer["duplicates"][0]["reason"].startswith(
+            f"same file as document {original['id']} ({file['file_name']})")
