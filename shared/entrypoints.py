@@ -68,7 +68,12 @@ def declare_rpc_queue(config, service_name):
                 raise
             log.warning("replacing the classic request queue %s by a quorum queue", queue.name)
             channel = connection.channel()
-            channel.queue_delete(queue.name, if_empty=True)
+            try:
+                channel.queue_delete(queue.name, if_empty=True)
+            except connection.channel_errors:
+                raise RuntimeError(
+                    f"{queue.name} is a classic queue from an earlier release and still holds "
+                    f"requests: let them drain (stop the callers) or delete it, then start again")
             queue(channel).declare()
         dead_letter_queue(queue.name)(channel).declare()
     return queue
