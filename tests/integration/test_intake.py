@@ -260,7 +260,7 @@ def test_the_same_files_twice_are_duplicates_within_and_across_batches(intake, t
     assert first[5]["duplicate_of"] == first[0]["id"]  # twice in one batch
     assert [a["duplicate_of"] for a in again] == [a["id"] for a in first[:5]]
     for answer, path in zip(again, seeds):
-        assert f"same file as document" in answer["duplicates"][0]["reason"]
+        assert "same file as document" in answer["duplicates"][0]["reason"]
         assert path.name in answer["duplicates"][0]["reason"]
         assert any(w.startswith("possible duplicate") for w in answer["warnings"])
     assert [a["arrival_number"] for a in first + again] == list(range(1, 12))
