@@ -10,7 +10,7 @@ from datetime import date, datetime
 from marshmallow import (RAISE, Schema, ValidationError, fields, validate, validates_schema)
 
 from services.tasks.recurrence import RECURRENCES
-from services.tasks.workflow import STATES
+from services.tasks.workflow import LIST_SCOPES, STATES
 from shared.auth import ROLES
 from shared.contracts import (LONG_TEXT_MAX, NAME_MAX, NUMBER_MAX, STAFF_ID_MAX, STAFF_ID_RULE,
                               TASK_GROUP_MAX, TASK_TYPE_MAX, TITLE_MAX, UNIT_CODE_MAX,
@@ -194,13 +194,23 @@ class DiscardInput(TaskIdInput):
 
 
 class ListTasksInput(Input):
+    """tasks.list_tasks: whose (`scope`: mine, unit, office; `mine: true` is scope mine), which
+    (status, assignee, unit_code, document_id; `overdue`, `due_soon`: either when both), a page."""
+    scope = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(LIST_SCOPES))
     status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(STATES))
     assignee = staff_id_field(allow_none=True, load_default=None)
     unit_code = unit_code_field(allow_none=True, load_default=None)
     document_id = fields.Integer(allow_none=True, load_default=None, validate=ID)
     mine = fields.Boolean(load_default=False)
+    overdue = fields.Boolean(load_default=False)
+    due_soon = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_PAGE))
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 2**31 - 1))
+
+    @validates_schema
+    def one_scope(self, data, **_):
+        if data.get("mine") and data.get("scope") not in (None, "mine"):
+            raise ValidationError(f"mine is scope mine, not {data['scope']}", "scope")
 
 
 class TrackingInput(Input):

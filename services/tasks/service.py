@@ -3,8 +3,8 @@ import logging
 from datetime import datetime
 
 
-from services.tasks import (deadlines, directions, lifecycle, organisation, registers,
-                            reminders, tracking, workflow)
+from services.tasks import (deadlines, directions, lifecycle, listing, organisation,
+                            registers, reminders, tracking, workflow)
 from services.tasks.models import Base
 from services.tasks.schemas import (
     AssignInput, CancelInput, ConfirmInput, CreateTaskInput, DirectInput, DirectionItemSchema,
@@ -227,11 +227,19 @@ class TasksService:
 
     @rpc
     def list_tasks(self, **criteria):
+        """Tasks in a scope (workflow.list_scope), filtered, by deadline (listing.tasks)."""
         principal = self.caller("list_tasks")
         query = load(ListTasksInput, criteria, "query")
-        if query.pop("mine"):
-            query["assignee"] = principal.sub
-        total, found = lifecycle.search(self.db.session, principal.office, **query)
+        caller = self.context(principal).caller
+        scope = workflow.list_scope(caller, "mine" if query.pop("mine") else query.pop("scope"))
+        query.pop("scope", None)
+        today = today_local()
+        soon_until = self.calendar(principal.office).add_working_days(
+            today, max(self.reminder_settings().due_soon_days, default=0))
+        total, found = listing.tasks(
+            self.db.session, principal.office, scope=scope, sub=principal.sub,
+            headed=caller.headed, today=today, soon_until=soon_until,
+            overdue_only=query.pop("overdue"), due_soon_only=query.pop("due_soon"), **query)
         return {"total": total, "items": TaskSchema(many=True).dump(found)}
 
     # -- reminders --------------------------------------------------------------------------

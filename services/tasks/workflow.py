@@ -230,3 +230,24 @@ def check_table_scope(caller, kind, value, person_unit=None):
     if kind == "person" and value != caller.sub and person_unit not in caller.headed:
         raise Forbidden("a person's table is for them, their head and the leaders", {
             "scope": [f"{value!r} is not you nor staff of a unit you head"]})
+
+
+LIST_SCOPES = ("mine", "unit", "office")
+OWN_AND_UNITS = "own_and_units"     # no scope asked by a non-overseer: theirs and their units'
+
+
+def list_scope(caller, asked=None):
+    """Whose tasks `caller` lists: ``mine`` (anyone: their own work), ``unit`` (a head: the
+    units they head, sub-units included), ``office`` (the overseers).  Without a scope, the
+    widest one allowed: the office for overseers, otherwise their own work and that of the
+    units they head (OWN_AND_UNITS)."""
+    overseer = bool(caller.roles & set(OVERSEERS))
+    if asked is None:
+        return "office" if overseer else OWN_AND_UNITS
+    if asked == "office" and not overseer:
+        raise Forbidden("the whole office's tasks are for leaders and clerks", {
+            "scope": ["ask for mine, or unit if you head a unit"]})
+    if asked == "unit" and not caller.headed:
+        raise Forbidden("a unit's tasks are for its heads", {
+            "scope": ["you head no unit: ask for mine" + (", or office" if overseer else "")]})
+    return asked

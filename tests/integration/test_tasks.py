@@ -416,3 +416,61 @@ def test_document_direction_proposals_and_register(intake_and_tasks, organised, 
     code, _, fields = error_of(organised, "direct", people["lead1"], document_id=plain["id"],
                                lead="PTH", due_date=due)
     assert code == "CONFLICT"
+
+
+def test_overdue_and_due_soon_lists_for_me_my_unit_and_the_office(organised, people):
+    """Issue 10 point 5: overdue and due-soon work, as each person may see it, by deadline
+    (urgent first on the same day), counted on the working-day calendar like the reminders."""
+    today, now = today_local(), datetime.now(timezone.utc)
+    late, later = today - timedelta(days=9), today - timedelta(days=2)
+    soon, not_soon = working_days_from_today(1), working_days_from_today(10)
+    rows = []
+
+    def add(title, status, assignee, unit, due, urgent=False, submitted_on=None):
+        rows.append({
+            "office": OFFICE, "title": title, "task_type": "general", "weight": 1.0,
+            "urgent": urgent, "status": status, "unit_code": unit, "assignee": assignee,
+            "assigner": "lead1", "coordinators": "[]", "due_date": due, "original_due_date": due,
+            "submitted_on": submitted_on, "progress": 0, "delay_count": 0, "excused_delays": 0,
+            "failed_reviews": 0, "created_by": "lead1", "created_at": now, "updated_at": now})
+
+    add("cv1 trễ, thường", "in_progress", "cv1", "PTH", later)
+    add("cv1 trễ, khẩn", "assigned", "cv1", "PTH", later, urgent=True)
+    add("cv1 nộp trễ", "submitted", "cv1", "PTH", late, submitted_on=later)
+    add("cv1 sắp đến hạn", "in_progress", "cv1", "PTH", soon)
+    add("cv1 còn lâu", "in_progress", "cv1", "PTH", not_soon)
+    add("cv1 đã xong", "done", "cv1", "PTH", late)
+    add("cv2 trễ", "returned", "cv2", "PTH", late)
+    add("PHC trễ, chưa giao", "new", None, "PHC", late)
+    insert_tasks(organised, rows)
+
+    def titles(token, **criteria):
+        return [t["title"] for t in call(organised, "list_tasks", token, **criteria)["items"]]
+
+    assert titles(people["cv1"], scope="mine", overdue=True) == [
+        "cv1 nộp trễ", "cv1 trễ, khẩn", "cv1 trễ, thường"]
+    assert titles(people["cv1"], mine=True, due_soon=True) == ["cv1 sắp đến hạn"]
+    assert titles(people["cv1"], overdue=True, due_soon=True) == [
+        "cv1 nộp trễ", "cv1 trễ, khẩn", "cv1 trễ, thường", "cv1 sắp đến hạn"]
+    assert "cv2 trễ" not in titles(people["cv1"])            # no scope: one's own work
+    for scope in ("unit", "office"):
+        code, _, fields = error_of(organised, "list_tasks", people["cv1"], scope=scope)
+        assert code == "FORBIDDEN" and "scope" in fields
+
+    assert titles(people["tp1"], scope="unit", overdue=True) == [
+        "cv1 nộp trễ", "cv2 trễ", "cv1 trễ, khẩn", "cv1 trễ, thường"]
+    assert titles(people["tp2"], scope="unit", overdue=True) == ["PHC trễ, chưa giao"]
+    office = call(organised, "list_tasks", people["lead1"], scope="office", overdue=True)
+    assert office["total"] == 5 and office["items"][0]["due_date"] == late.isoformat()
+    code, _, _ = error_of(organised, "list_tasks", people["lead1"], scope="unit")
+    assert code == "FORBIDDEN"                                # a leader heading no unit
+    assert call(organised, "list_tasks", people["clerk1"], overdue=True)["total"] == 5
+
+    page = call(organised, "list_tasks", people["lead1"], overdue=True, limit=2, offset=2)
+    assert page["total"] == 5 and [t["title"] for t in page["items"]] == \
+        titles(people["lead1"], overdue=True)[2:4] == ["PHC trễ, chưa giao", "cv1 trễ, khẩn"]
+    code, _, fields = error_of(organised, "list_tasks", people["cv1"], mine=True,
+                               scope="office")
+    assert code == "VALIDATION_ERROR" and "scope" in fields
+    code, _, fields = error_of(organised, "list_tasks", people["cv1"], late=True)
+    assert code == "VALIDATION_ERROR" and "late" in fields
