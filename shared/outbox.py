@@ -10,6 +10,11 @@ then marks it.  Holding no connection while waiting for confirms matters on SQLi
 process has one connection: a relay waiting on a slow broker must not starve the handlers.  A
 claim is a lease: rows claimed by a relay that died are taken over after `LEASE_SECONDS`.  A
 crash between publish and mark republishes the row; consumers' inboxes drop the duplicate.
+
+An event no queue takes is marked ``unrouted`` (``vanphong queues`` and health count them).
+``OUTBOX.unrouted: error`` (the tests' setting) also logs it as an error and keeps it in
+`unrouted_seen`, where the test fixture finds it: an event type that no service of the suite
+consumes is a bug there, not a warning in a log nobody reads.
 """
 import json
 import logging
@@ -33,6 +38,10 @@ from shared.timeutil import now_local
 log = logging.getLogger(__name__)
 
 PENDING, CLAIMED, PUBLISHED, UNROUTED = "pending", "claimed", "published", "unrouted"
+UNROUTED_MODES = ("record", "error")
+# (service, event type, event id) of the events this process's relays found unrouted while
+# OUTBOX.unrouted is "error" (the tests read and clear it)
+unrouted_seen = []
 BATCH_SIZE = 200
 LEASE_SECONDS = 120
 
@@ -115,6 +124,10 @@ class Relay(DrainLoop):
         settings = config.get("OUTBOX") or {}
         self.poll_interval = float(settings.get("poll_interval", 1.0))
         self.max_backoff = float(settings.get("max_backoff", 30.0))
+        self.unrouted = settings.get("unrouted") or "record"
+        if self.unrouted not in UNROUTED_MODES:
+            raise ValueError(f"OUTBOX.unrouted must be one of {', '.join(UNROUTED_MODES)}, "
+                             f"not {self.unrouted!r}")
         self.exchange = get_event_exchange(service_name, config)
         self.publisher = Publisher(amqp_uri(config), use_confirms=True, mandatory=True,
                                    delivery_mode=PERSISTENT, serializer="json",
@@ -137,12 +150,20 @@ class Relay(DrainLoop):
                                            routing_key=row.event_type, message_id=row.event_id)
                 except UndeliverableMessage:
                     status, error = UNROUTED, "no queue is bound for this event type"
-                    log.warning("event %s %s.%s was not routed to any queue",
-                                row.event_id, self.service_name, row.event_type)
+                    self.report_unrouted(row)
                 published.append((row.id, status, error))
         finally:
             self.mark(published, unpublished=[row.id for row in rows[len(published):]])
         return len(rows) == BATCH_SIZE
+
+    def report_unrouted(self, row):
+        if self.unrouted == "error":
+            unrouted_seen.append((self.service_name, row.event_type, row.event_id))
+            log.error("event %s %s.%s was not routed to any queue (OUTBOX.unrouted: error)",
+                      row.event_id, self.service_name, row.event_type)
+        else:
+            log.warning("event %s %s.%s was not routed to any queue",
+                        row.event_id, self.service_name, row.event_type)
 
     def claim(self):
         """Lease the next batch: pending rows, ours from a failed try, or a dead relay's."""

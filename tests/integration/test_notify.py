@@ -398,3 +398,45 @@ def test_every_hand_off_reaches_the_next_person_once(notify, token):
     final = titles("lead1", 3)
     assert final.count("Kết quả chờ xem xét: Tổng hợp ý kiến cử tri trước kỳ họp") == 1
     assert not call(notify, token("lead1", ["leader"]), "deliveries", failed=True)["items"]
+
+
+def test_a_handed_in_result_reaches_notify_and_an_event_nobody_consumes_fails_the_test(
+        notify, service_config, token):
+    """The outbox in tests (OUTBOX.unrouted: error): task_submitted is routed now that notify
+    takes it; an event type no service consumes is marked unrouted, logged as an error and
+    named by the check that fails the test which caused it."""
+    from marshmallow import Schema, fields
+    from sqlalchemy import select
+
+    from services.tasks.models import Base as TasksBase
+    from services.tasks.service import TasksService
+    from shared import outbox
+    from shared.contracts import EVENT_DATA_SCHEMAS, register_event
+    from shared.db import make_engine
+    from tests.conftest import unconsumed
+
+    tasks_config = {**service_config(TasksService), "AMQP_URI": notify["AMQP_URI"]}
+    assert tasks_config["OUTBOX"]["unrouted"] == "error"
+    engine = make_engine(tasks_config["DB_URL"])
+    relay = outbox.Relay(engine, TasksBase.metadata, "tasks", tasks_config)
+    register_event("tasks", "nobody_listens", type("Nothing", (Schema,), {"n": fields.Integer()}))
+    try:
+        with engine.begin() as connection:
+            outbox.record(connection, TasksBase.metadata, "tasks", "task_submitted",
+                          {**TASK, "result": "Xong", "submitted_on": "2026-12-01"}, office=OFFICE)
+            outbox.record(connection, TasksBase.metadata, "tasks", "nobody_listens", {"n": 1},
+                          office=OFFICE)
+        relay.drain_once()
+        with engine.connect() as connection:
+            table = TasksBase.metadata.tables["outbox"]
+            statuses = dict(connection.execute(select(table.c.event_type, table.c.status)).all())
+    finally:
+        EVENT_DATA_SCHEMAS.pop(("tasks", "nobody_listens"), None)
+        engine.dispose()
+    assert statuses == {"task_submitted": outbox.PUBLISHED, "nobody_listens": outbox.UNROUTED}
+    seen = list(outbox.unrouted_seen)
+    del outbox.unrouted_seen[:]        # this test made the lost event on purpose
+    assert [(s, t) for s, t, _ in seen] == [("tasks", "nobody_listens")]
+    assert unconsumed(seen) == [("tasks", "nobody_listens")]
+    assert unconsumed([("tasks", "task_assigned", "x")]) == []   # its consumers just do not run
+    wait_for(lambda: inbox_of(notify, token, "lead1")["items"], message="the reviewer's notice")
