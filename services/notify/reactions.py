@@ -72,7 +72,7 @@ def task_submitted(envelope):
 
 
 def task_reviewed(envelope):
-    template = "task_returned" if envelope["data"]["decision"] == "return" else "task_accepted"
+    template = "task_returned" if envelope["data"]["decision"] == "return" else "result_accepted"
     return _task(envelope, template, "task", [envelope["data"]["assignee"]])
 
 

@@ -81,7 +81,7 @@ def test_an_accepted_result_tells_the_owner():
     accepted = event("tasks", "task_reviewed", {**TASK, "decision": "accept", "quality_met": True,
                                                 "reviewer": "lead1", "reviewed_on": "2026-12-01"})
     [(notice, title, body)] = rendered(accepted)
-    assert notice.recipients == ["cv1"] and notice.template == "task_accepted"
+    assert notice.recipients == ["cv1"] and notice.template == "result_accepted"
     assert title == "Kết quả được chấp nhận: Báo cáo kết quả giám sát chuyên đề"
     assert "được Nguyễn Thị Lãnh chấp nhận ngày 01/12/2026" in body
 
@@ -204,7 +204,7 @@ def test_every_event_with_a_reaction_has_a_handler_and_a_template():
     handled = {(m.source_service, m.event_type) for m in _handlers(NotifyService)}
     assert set(reactions.REACTIONS) <= handled
     templates = {p.stem for p in Templates().default_dir.glob("*.j2")}
-    for template in ("task_to_unit", "task_reassigned", "task_submitted", "task_accepted",
+    for template in ("task_to_unit", "task_reassigned", "task_submitted", "result_accepted",
                      "document_recalled"):
         assert template in templates
 
