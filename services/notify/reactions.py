@@ -76,6 +76,16 @@ def task_reviewed(envelope):
     return _task(envelope, template, "task", [envelope["data"]["assignee"]])
 
 
+def task_cancelled(envelope):
+    """Whoever had the work (the owner, else the unit's heads) stops on it: a recalled
+    document's tasks are cancelled too.  The one who cancelled it is not told."""
+    data = envelope["data"]
+    actor = (envelope.get("actor") or {}).get("sub")
+    recipients = [data["assignee"]] if data.get("assignee") else _unit_heads(data)
+    recipients = [r for r in recipients if r != actor]
+    return _task(envelope, "task_cancelled", "task", recipients) if recipients else []
+
+
 def document_recalled(envelope):
     """An incoming document withdrawn: the leaders who were asked to direct it are told."""
     data = envelope["data"]
@@ -149,6 +159,7 @@ REACTIONS = {
     ("tasks", "task_due_soon"): task_due_soon,
     ("tasks", "task_overdue"): task_overdue,
     ("tasks", "task_escalated"): task_escalated,
+    ("tasks", "task_cancelled"): task_cancelled,
     ("tasks", "extension_requested"): extension_requested,
     ("tasks", "extension_decided"): extension_decided,
     ("evaluation", "classification_published"): classification_published,

@@ -440,3 +440,14 @@ def test_a_handed_in_result_reaches_notify_and_an_event_nobody_consumes_fails_th
     assert unconsumed(seen) == [("tasks", "nobody_listens")]
     assert unconsumed([("tasks", "task_assigned", "x")]) == []   # its consumers just do not run
     wait_for(lambda: inbox_of(notify, token, "lead1")["items"], message="the reviewer's notice")
+
+
+def test_a_cancelled_task_tells_its_owner(notify, token):
+    with_staff(notify, token)
+    cancelled = build_envelope("tasks", "task_cancelled", {**TASK, "reason": "Văn bản thu hồi"},
+                               office=OFFICE, actor={"sub": "lead1", "office": OFFICE,
+                                                     "roles": ["leader"]})
+    publish(notify, "tasks", "task_cancelled", None, envelope=cancelled)
+    [notice] = wait_for(lambda: inbox_of(notify, token, "cv1")["items"], message="cv1's notice")
+    assert notice["title"] == "Công việc đã hủy: Tổng hợp ý kiến cử tri trước kỳ họp"
+    assert "lý do: Văn bản thu hồi" in notice["body"]

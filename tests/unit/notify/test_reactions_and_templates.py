@@ -231,3 +231,16 @@ def test_head_recipients_reach_the_units_heads_or_the_nearest_above():
     nobody = resolve(["head:KHAC"], staff)
     assert nobody.people == {} and nobody.unresolved
     assert entry_problem("head:TH") is None and entry_problem("head:Tổng hợp")
+
+
+def test_a_cancelled_task_tells_whoever_had_it_but_not_who_cancelled_it():
+    data = {**TASK, "reason": "Văn bản đến đã bị thu hồi"}
+    [(notice, title, body)] = rendered(event("tasks", "task_cancelled", data))
+    assert notice.recipients == ["cv1"]
+    assert title == "Công việc đã hủy: Báo cáo kết quả giám sát chuyên đề"
+    assert "lý do: Văn bản đến đã bị thu hồi" in body
+    unit_work = event("tasks", "task_cancelled", {**data, "assignee": None})
+    assert [n.recipients for n in notices_for(unit_work)] == [["head:TH", "tp1"]]
+    by_owner = build_envelope("tasks", "task_cancelled", data, office=OFFICE,
+                              actor={"sub": "cv1", "office": OFFICE, "roles": ["staff"]})
+    assert notices_for(by_owner) == []
