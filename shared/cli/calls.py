@@ -30,6 +30,9 @@ def call_or_exit(service, method, kwargs, token=None, timeout=None, config=None)
         err.print(f"[bold red]{code}[/]: {message}")
         for field, problems in (fields or {}).items():
             err.print(f"  {field}: {problems}")
+        if code == "UNAUTHORIZED" and not token:
+            err.print("  Cần token: thêm --token hoặc đặt biến VANPHONG_TOKEN "
+                      "(tạo bằng `vanphong token --office … --sub … --roles …`)")
     except RpcTimeout as exc:
         err.print(f"[bold red]TIMEOUT[/]: {service} did not answer {method} within {exc} s "
                   f"(is it running? try `vanphong status`)")
@@ -49,9 +52,14 @@ def show_table_or_file(answer, fmt, output=None, title=None):
             table.add_row(*("" if cell is None else str(cell) for cell in row))
         out.print(table)
         return
+    data = base64.b64decode(answer["data"])
+    if fmt == "csv" and not output:          # a table for a pipe: `... --format csv | less`
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
     path = Path(output or answer["file_name"])
-    path.write_bytes(base64.b64decode(answer["data"]))
-    out.print(f"wrote {path} ({answer['rows']} rows)")
+    path.write_bytes(data)
+    out.print(f"Đã ghi {path} ({answer['rows']} dòng)")
 
 
 def read_payload(text):

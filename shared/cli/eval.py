@@ -152,7 +152,7 @@ def report(year, output, token):
     if output:
         result = evaluation("emulation_report", token, year=year, format="docx")
         Path(output).write_bytes(base64.b64decode(result["data"]))
-        console.print(f"wrote {output}: {result['summary']}")
+        console.print(f"Đã ghi {output}: {result['summary']}")
         return
     result = evaluation("emulation_report", token, year=year)
     table = Table(title=f"KẾT QUẢ THI ĐUA, KHEN THƯỞNG NĂM {year}")
