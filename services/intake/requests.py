@@ -5,14 +5,13 @@ apart), every date by a plausible year, every page by what the search ranks; a k
 defined is refused by name.  Anything else is a VALIDATION_ERROR naming the field, before any
 document is loaded.
 """
-from datetime import date, datetime
+from datetime import datetime
 
 from marshmallow import (RAISE, Schema, ValidationError, fields, validate, validates,
                          validates_schema)
 
 from services.intake import symbols
-from services.intake.models import Document
-from services.intake.schemas import PRIORITIES
+from services.intake.schemas import DATES, LIST_MAX, PRIORITIES, column_length, column_text
 from shared.contracts import TITLE_MAX
 from shared.errors import InvalidInput
 from shared.schemas import load
@@ -21,23 +20,11 @@ from shared.text import fold
 FILTER_TEXT_MAX = 60                # a typed số or ký hiệu, before it is read
 
 REASON_MAX = 1000
-LIST_MAX = 100                      # places in "Nơi nhận" / "Kính gửi"
-DATES = validate.Range(min=date(1900, 1, 1), max=date(2200, 12, 31),
-                       error="must be a date between 1900 and 2200")
 QUERY_MAX_CHARACTERS = 500
 QUERY_MAX_WORDS = 20
 SEARCH_CANDIDATES = 1000            # the newest matches a search ranks; offsets stay inside them
 PAGE_MAX = 200
 STATUSES = ("registered", "issued", "recalled", "replaced")
-
-
-def column_length(name):
-    return Document.__table__.columns[name].type.length
-
-
-def column_text(name, **kwargs):
-    """A string no longer than the document column `name` holds."""
-    return fields.String(validate=validate.Length(max=column_length(name)), **kwargs)
 
 
 def not_blank(value):
